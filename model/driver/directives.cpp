@@ -1,0 +1,217 @@
+// Directive handlers (docs/scenario-format.md "Directives"). Each checks its arguments, reporting
+// the first problem at its column, then acts on the session's machine.
+#include "model/driver/directives.h"
+
+#include <array>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sim/base/text.h"
+#include "sim/time.h"
+
+namespace procsim::driver {
+
+namespace {
+
+using script::Directive;
+using script::ScriptResult;
+
+constexpr std::array<std::string_view, 3> kProfileNames = {"4.4bsd", "freebsd4", "freebsd8"};
+constexpr std::array<std::string_view, 2> kChoiceModes = {"first", "seeded"};
+
+ScriptResult<std::uint32_t> parse_hz(const Directive& directive) {
+  auto hz = TRY(directive.get_u64("hz"));
+  if (!hz) return std::uint32_t{1000};
+  if (*hz < sim::SimClock::kHzMin || *hz > sim::SimClock::kHzMax) {
+    return base::fail(directive.error_at(
+        *directive.find("hz"), fmt::format("hz must be between {} and {}", sim::SimClock::kHzMin,
+                                           sim::SimClock::kHzMax)));
+  }
+  return static_cast<std::uint32_t>(*hz);
+}
+
+ScriptResult<std::int64_t> parse_epoch(const Directive& directive, system::Profile profile) {
+  auto clock = TRY(directive.get_string("clock"));
+  std::string text = clock ? *clock : std::string(system::profile_info(profile).default_clock);
+  auto seconds = sim::parse_clock(text);
+  if (!seconds) {
+    const script::Word& word = *directive.find("clock");
+    return base::fail(directive.error_at(
+        word.value_column, fmt::format("bad clock '{}' (expected \"YYYY-MM-DD HH:MM:SS\", 1970 to 9999)", text)));
+  }
+  return *seconds;
+}
+
+ScriptResult<int> parse_securelevel(const Directive& directive) {
+  auto level = TRY(directive.get_i64("securelevel"));
+  if (!level) return -1;
+  if (*level < -1 || *level > 3) {
+    return base::fail(directive.error_at(directive.find("securelevel")->value_column,
+                                         "securelevel must be between -1 and 3"));
+  }
+  return static_cast<int>(*level);
+}
+
+ScriptResult<void> do_machine(Session& session, const Directive& directive, OutputLines&) {
+  TRY(directive.check_keys({"arch", "profile", "seed", "hz", "clock", "securelevel", "choices"}));
+  TRY(directive.check_positionals(0));
+  system::MachineConfig config;
+  auto arch = TRY(directive.get_choice("arch", system::kArchNames));
+  if (!arch) return base::fail(directive.missing_argument("arch"));
+  config.arch = std::string(system::kArchNames[*arch]);
+  auto profile = TRY(directive.get_choice("profile", kProfileNames));
+  config.profile = profile ? system::kProfiles[*profile].profile : system::Profile::FreeBSD4;
+  auto seed = TRY(directive.get_u64("seed"));
+  config.seed = session.seed_override().value_or(seed.value_or(0));
+  config.hz = TRY(parse_hz(directive));
+  config.epoch_seconds = TRY(parse_epoch(directive, config.profile));
+  config.securelevel = TRY(parse_securelevel(directive));
+  auto choices = TRY(directive.get_choice("choices", kChoiceModes));
+  config.seeded_choices = choices.value_or(0) == 1;
+  session.boot(std::move(config));
+  return {};
+}
+
+ScriptResult<std::uint32_t> parse_id(const Directive& directive, std::string_view key) {
+  auto value = TRY(directive.require_u64(key));
+  if (value > std::numeric_limits<std::uint32_t>::max() - 1) {
+    return base::fail(directive.error_at(directive.find(key)->value_column,
+                                         fmt::format("{} out of range (0 to 4294967294)", key)));
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+ScriptResult<std::string> parse_account_name(const Directive& directive) {
+  auto positionals = directive.positionals();
+  if (positionals.empty()) {
+    return base::fail(directive.error_at(static_cast<int>(directive.name().size()) + 2,
+                                         fmt::format("missing name after '{}'", directive.name())));
+  }
+  TRY(directive.check_positionals(1));
+  const std::string& name = positionals[0]->value;
+  bool valid = !name.empty() && name.size() <= 16 &&
+               name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+  if (!valid) {
+    return base::fail(directive.error_at(*positionals[0],
+                                         fmt::format("bad name '{}' (lower-case letters, digits, '_' "
+                                                     "and '-', at most 16)", name)));
+  }
+  return name;
+}
+
+std::string_view account_error_text(system::AccountError error) {
+  switch (error) {
+    case system::AccountError::DuplicateName: return "already exists";
+    case system::AccountError::DuplicateId: return "uses an id that is already taken";
+  }
+  PROCSIM_UNREACHABLE();
+}
+
+ScriptResult<void> do_group(Session& session, const Directive& directive, OutputLines&) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"gid"}));
+  std::string name = TRY(parse_account_name(directive));
+  std::uint32_t gid = TRY(parse_id(directive, "gid"));
+  if (auto error = machine->add_group({name, gid})) {
+    return base::fail(directive.error_at(*directive.positionals()[0],
+                                         fmt::format("group '{}' {}", name, account_error_text(*error))));
+  }
+  return {};
+}
+
+ScriptResult<void> do_user(Session& session, const Directive& directive, OutputLines&) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"uid", "gid", "groups"}));
+  std::string name = TRY(parse_account_name(directive));
+  system::User user;
+  user.name = name;
+  user.uid = TRY(parse_id(directive, "uid"));
+  user.gid = TRY(parse_id(directive, "gid"));
+  auto groups = TRY(directive.get_u64_list("groups"));
+  if (groups) {
+    for (std::uint64_t gid : *groups) {
+      if (gid > std::numeric_limits<std::uint32_t>::max() - 1) {
+        return base::fail(directive.error_at(directive.find("groups")->value_column, "gid out of range"));
+      }
+      user.groups.push_back(static_cast<std::uint32_t>(gid));
+    }
+  }
+  if (auto error = machine->add_user(std::move(user))) {
+    return base::fail(directive.error_at(*directive.positionals()[0],
+                                         fmt::format("user '{}' {}", name, account_error_text(*error))));
+  }
+  return {};
+}
+
+void report_run(const sim::RunReport& report, OutputLines& out) {
+  switch (report.outcome) {
+    case sim::RunOutcome::Done:
+    case sim::RunOutcome::Idle: return;
+    case sim::RunOutcome::Blocked: out.emplace_back("(blocked)"); return;
+    case sim::RunOutcome::LimitReached:
+      out.push_back(fmt::format("(limit reached: {})", sim::run_limit_name(report.limit)));
+      return;
+    case sim::RunOutcome::ReplayDiverged: out.emplace_back("(replay diverged)"); return;
+  }
+  PROCSIM_UNREACHABLE();
+}
+
+ScriptResult<void> do_run(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"ticks", "until"}));
+  TRY(directive.check_positionals(0));
+  auto ticks = TRY(directive.get_u64("ticks"));
+  auto until = TRY(directive.get_string("until"));
+  if (ticks.has_value() == until.has_value()) {
+    return base::fail(directive.error_at(Directive::name_column(), "'run' needs exactly one of ticks=N or until=idle"));
+  }
+  if (until && *until != "idle") {
+    return base::fail(directive.error_at(directive.find("until")->value_column,
+                                         fmt::format("unknown value '{}' for 'until' (expected idle)", *until)));
+  }
+  sim::Engine& engine = machine->engine();
+  if (ticks && *ticks > engine.config().limits.max_ticks_per_run) {
+    return base::fail(directive.error_at(directive.find("ticks")->value_column,
+                                         fmt::format("ticks must be at most {}", engine.config().limits.max_ticks_per_run)));
+  }
+  sim::RunReport report = ticks ? engine.run_ticks(*machine, *ticks) : engine.run_until_idle(*machine);
+  report_run(report, out);
+  return {};
+}
+
+ScriptResult<void> do_trace(Session& session, const Directive& directive, OutputLines&) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({}));
+  auto positionals = directive.positionals();
+  if (positionals.size() != 1 || (positionals[0]->value != "on" && positionals[0]->value != "off")) {
+    int column = positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals[0]->column;
+    return base::fail(directive.error_at(column, "'trace' takes 'on' or 'off'"));
+  }
+  machine->engine().trace().set_enabled(positionals[0]->value == "on");
+  return {};
+}
+
+constexpr std::array kDirectives = {
+    DirectiveSpec{"machine",
+                  "machine arch=A [profile=P] [seed=N] [hz=N] [clock=\"YYYY-MM-DD HH:MM:SS\"] "
+                  "[securelevel=N] [choices=first|seeded]",
+                  do_machine},
+    DirectiveSpec{"group", "group NAME gid=N", do_group},
+    DirectiveSpec{"user", "user NAME uid=N gid=N [groups=N,N...]", do_user},
+    DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
+    DirectiveSpec{"trace", "trace on | trace off", do_trace},
+};
+
+}  // namespace
+
+std::span<const DirectiveSpec> directive_table() { return kDirectives; }
+
+const DirectiveSpec* find_directive(std::string_view name) {
+  for (const auto& spec : kDirectives) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace procsim::driver

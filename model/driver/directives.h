@@ -1,0 +1,25 @@
+// The directive table: every directive a scenario may use, one row each (name, synopsis, handler).
+// Row order is the order `procsim help directives` would list them in.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "model/driver/session.h"
+#include "sim/script/directive.h"
+
+namespace procsim::driver {
+
+using DirectiveHandler = script::ScriptResult<void> (*)(Session& session, const script::Directive& directive,
+                                                        OutputLines& out);
+
+struct DirectiveSpec {
+  std::string_view name;
+  std::string_view synopsis;
+  DirectiveHandler handler;
+};
+
+std::span<const DirectiveSpec> directive_table();
+const DirectiveSpec* find_directive(std::string_view name);
+
+}  // namespace procsim::driver

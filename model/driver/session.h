@@ -1,0 +1,46 @@
+// A scenario session: replays one parsed scenario on machines it boots, collecting the output of
+// every input line. Directives are dispatched through the directive table (directives.h); the
+// first error stops the session and is returned as a Diagnostic.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/system/machine.h"
+#include "sim/script/rewrite.h"
+#include "sim/script/scenario.h"
+
+namespace procsim::driver {
+
+// Where one input's output lines go.
+using OutputLines = std::vector<std::string>;
+
+class Session {
+ public:
+  Session(const script::Scenario& scenario, std::optional<std::uint64_t> seed_override);
+
+  // Replays every input in order; the output of each input, or the first error.
+  script::ScriptResult<script::ActualOutput> run();
+
+  // For directive handlers.
+  const script::Scenario& scenario() const { return m_scenario; }
+  std::optional<std::uint64_t> seed_override() const { return m_seed_override; }
+  system::Machine* machine() { return m_machine.get(); }
+  void boot(system::MachineConfig config);
+  // The booted machine, or the diagnostic "no machine: ..." at the directive's name.
+  script::ScriptResult<system::Machine*> require_machine(const script::Directive& directive);
+
+ private:
+  script::ScriptResult<void> execute(const script::Input& input, OutputLines& out);
+  // Trace lines the machine produced while the input ran, in order.
+  void collect_trace(OutputLines& out);
+
+  const script::Scenario& m_scenario;
+  std::optional<std::uint64_t> m_seed_override;
+  std::unique_ptr<system::Machine> m_machine;
+};
+
+}  // namespace procsim::driver

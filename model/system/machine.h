@@ -1,0 +1,87 @@
+// A simulated machine as a scenario sees it: its configuration (architecture, procfs profile,
+// seed, hz, clock, securelevel), the deterministic engine that drives it, and the user and group
+// database that `user` and `group` directives fill. The kernel hangs off this object.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/engine.h"
+
+namespace procsim::system {
+
+// The procfs era a machine reproduces (see docs/scenario-format.md, profile=).
+enum class Profile : std::uint8_t { Bsd44, FreeBSD4, FreeBSD8 };
+
+struct ProfileInfo {
+  Profile profile;
+  std::string_view name;           // as written in profile=
+  std::string_view default_clock;  // the clock when the machine directive gives none
+};
+
+inline constexpr std::array kProfiles = {
+    ProfileInfo{Profile::Bsd44, "4.4bsd", "1993-09-21 15:00:00"},
+    ProfileInfo{Profile::FreeBSD4, "freebsd4", "2001-02-21 12:00:00"},
+    ProfileInfo{Profile::FreeBSD8, "freebsd8", "2009-05-23 12:00:00"},
+};
+
+const ProfileInfo& profile_info(Profile profile);
+
+// The architectures a machine can be booted with, in the order `machine arch=` lists them.
+inline constexpr std::array<std::string_view, 4> kArchNames = {"i386", "amd64", "arm64", "riscv64"};
+
+struct MachineConfig {
+  std::string arch = "amd64";
+  Profile profile = Profile::FreeBSD4;
+  std::uint64_t seed = 0;
+  std::uint32_t hz = 1000;
+  std::int64_t epoch_seconds = 0;  // the time of day at boot, seconds since 1970 UTC
+  int securelevel = -1;            // FreeBSD's default: permanently insecure mode
+  bool seeded_choices = false;     // draw choice points from the seed instead of taking the first
+};
+
+struct Group {
+  std::string name;
+  std::uint32_t gid = 0;
+};
+
+struct User {
+  std::string name;
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::vector<std::uint32_t> groups;  // supplementary groups in the order given
+};
+
+enum class AccountError : std::uint8_t { DuplicateName, DuplicateId };
+
+class Machine final : public sim::World {
+ public:
+  explicit Machine(MachineConfig config);
+
+  const MachineConfig& config() const { return m_config; }
+  sim::Engine& engine() { return m_engine; }
+
+  // The world the engine drives. Until processes exist nothing is ever runnable.
+  bool has_runnable_work() const override { return false; }
+  void run_tick(sim::Tick now) override;
+
+  std::optional<AccountError> add_group(Group group);
+  std::optional<AccountError> add_user(User user);
+  const Group* find_group(std::string_view name) const;
+  const Group* find_group_by_id(std::uint32_t gid) const;
+  const User* find_user(std::string_view name) const;
+  const User* find_user_by_id(std::uint32_t uid) const;
+
+ private:
+  MachineConfig m_config;
+  sim::Engine m_engine;
+  std::vector<Group> m_groups;  // in the order added, as /etc/group lists them
+  std::vector<User> m_users;    // in the order added, as /etc/passwd lists them
+};
+
+}  // namespace procsim::system
