@@ -73,7 +73,8 @@ constexpr std::array kHelpTopics = {
 
 bool is_help_flag(const std::string& arg) { return arg == "-h" || arg == "--help"; }
 
-std::optional<Invocation> parse_run(const std::vector<std::string>& args, std::size_t index, UsageError& error) {
+std::optional<Invocation> parse_run(const std::vector<std::string>& args, std::size_t index,
+                                    UsageError& error) {
   Invocation invocation;
   invocation.command = Command::Run;
   bool options_done = false;
@@ -117,7 +118,8 @@ std::optional<Invocation> parse_run(const std::vector<std::string>& args, std::s
   return invocation;
 }
 
-std::optional<Invocation> parse_asm(const std::vector<std::string>& args, std::size_t index, UsageError& error) {
+std::optional<Invocation> parse_asm(const std::vector<std::string>& args, std::size_t index,
+                                    UsageError& error) {
   Invocation invocation;
   invocation.command = Command::Asm;
   for (; index < args.size(); ++index) {

@@ -12,8 +12,8 @@ namespace procsim::driver {
 enum class Command { Help, Version, Run, Asm };
 
 struct RunOptions {
-  bool update = false;     // rewrite expected output in place
-  bool print = false;      // print each file's transcript as replayed
+  bool update = false;                // rewrite expected output in place
+  bool print = false;                 // print each file's transcript as replayed
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   std::vector<std::string> files;
 };

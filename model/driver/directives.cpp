@@ -25,8 +25,8 @@ ScriptResult<std::uint32_t> parse_hz(const Directive& directive) {
   if (!hz) return std::uint32_t{1000};
   if (*hz < sim::SimClock::kHzMin || *hz > sim::SimClock::kHzMax) {
     return base::fail(directive.error_at(
-        *directive.find("hz"), fmt::format("hz must be between {} and {}", sim::SimClock::kHzMin,
-                                           sim::SimClock::kHzMax)));
+        *directive.find("hz"),
+        fmt::format("hz must be between {} and {}", sim::SimClock::kHzMin, sim::SimClock::kHzMax)));
   }
   return static_cast<std::uint32_t>(*hz);
 }
@@ -38,7 +38,8 @@ ScriptResult<std::int64_t> parse_epoch(const Directive& directive, system::Profi
   if (!seconds) {
     const script::Word& word = *directive.find("clock");
     return base::fail(directive.error_at(
-        word.value_column, fmt::format("bad clock '{}' (expected \"YYYY-MM-DD HH:MM:SS\", 1970 to 9999)", text)));
+        word.value_column,
+        fmt::format("bad clock '{}' (expected \"YYYY-MM-DD HH:MM:SS\", 1970 to 9999)", text)));
   }
   return *seconds;
 }
@@ -93,9 +94,10 @@ ScriptResult<std::string> parse_account_name(const Directive& directive) {
   bool valid = !name.empty() && name.size() <= 16 &&
                name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
   if (!valid) {
-    return base::fail(directive.error_at(*positionals[0],
-                                         fmt::format("bad name '{}' (lower-case letters, digits, '_' "
-                                                     "and '-', at most 16)", name)));
+    return base::fail(
+        directive.error_at(*positionals[0], fmt::format("bad name '{}' (lower-case letters, digits, '_' "
+                                                        "and '-', at most 16)",
+                                                        name)));
   }
   return name;
 }
@@ -164,16 +166,19 @@ ScriptResult<void> do_run(Session& session, const Directive& directive, OutputLi
   auto ticks = TRY(directive.get_u64("ticks"));
   auto until = TRY(directive.get_string("until"));
   if (ticks.has_value() == until.has_value()) {
-    return base::fail(directive.error_at(Directive::name_column(), "'run' needs exactly one of ticks=N or until=idle"));
+    return base::fail(
+        directive.error_at(Directive::name_column(), "'run' needs exactly one of ticks=N or until=idle"));
   }
   if (until && *until != "idle") {
-    return base::fail(directive.error_at(directive.find("until")->value_column,
-                                         fmt::format("unknown value '{}' for 'until' (expected idle)", *until)));
+    return base::fail(
+        directive.error_at(directive.find("until")->value_column,
+                           fmt::format("unknown value '{}' for 'until' (expected idle)", *until)));
   }
   sim::Engine& engine = machine->engine();
   if (ticks && *ticks > engine.config().limits.max_ticks_per_run) {
-    return base::fail(directive.error_at(directive.find("ticks")->value_column,
-                                         fmt::format("ticks must be at most {}", engine.config().limits.max_ticks_per_run)));
+    return base::fail(directive.error_at(
+        directive.find("ticks")->value_column,
+        fmt::format("ticks must be at most {}", engine.config().limits.max_ticks_per_run)));
   }
   sim::RunReport report = ticks ? engine.run_ticks(*machine, *ticks) : engine.run_until_idle(*machine);
   report_run(report, out);

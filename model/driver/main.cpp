@@ -13,7 +13,9 @@ constexpr const char* kVersion = "procsim 0.1\n";
 int dispatch(const procsim::driver::Invocation& invocation) {
   using procsim::driver::Command;
   switch (invocation.command) {
-    case Command::Help: std::fputs(procsim::driver::help_text(invocation.help_topic).c_str(), stdout); return 0;
+    case Command::Help:
+      std::fputs(procsim::driver::help_text(invocation.help_topic).c_str(), stdout);
+      return 0;
     case Command::Version: std::fputs(kVersion, stdout); return 0;
     case Command::Run: return procsim::driver::run_scenarios(invocation.run, stdout, stderr);
     case Command::Asm:

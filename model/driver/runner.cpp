@@ -70,8 +70,9 @@ FileOutcome run_file(const std::string& path, const RunOptions& options, std::FI
     }
     return FileOutcome::Updated;
   }
-  print(out, script::unified_diff(path + " (expected)", path + " (actual)", script::expected_transcript(scenario),
-                                  script::actual_transcript(scenario, actual.value())));
+  print(out,
+        script::unified_diff(path + " (expected)", path + " (actual)", script::expected_transcript(scenario),
+                             script::actual_transcript(scenario, actual.value())));
   return FileOutcome::Failed;
 }
 

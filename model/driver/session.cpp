@@ -10,13 +10,15 @@ namespace procsim::driver {
 Session::Session(const script::Scenario& scenario, std::optional<std::uint64_t> seed_override)
     : m_scenario(scenario), m_seed_override(seed_override) {}
 
-void Session::boot(system::MachineConfig config) { m_machine = std::make_unique<system::Machine>(std::move(config)); }
+void Session::boot(system::MachineConfig config) {
+  m_machine = std::make_unique<system::Machine>(std::move(config));
+}
 
 script::ScriptResult<system::Machine*> Session::require_machine(const script::Directive& directive) {
   if (m_machine) return m_machine.get();
-  return base::fail(directive.error_at(script::Directive::name_column(),
-                                       fmt::format("'{}' needs a machine: put a 'machine' directive first",
-                                                   directive.name())));
+  return base::fail(directive.error_at(
+      script::Directive::name_column(),
+      fmt::format("'{}' needs a machine: put a 'machine' directive first", directive.name())));
 }
 
 script::ScriptResult<script::ActualOutput> Session::run() {
@@ -41,15 +43,16 @@ script::ScriptResult<void> Session::execute(const script::Input& input, OutputLi
       return spec->handler(*this, directive, out);
     }
     case script::InputKind::Program:
-      return base::fail(script::Diagnostic{file, input.line, 1,
-                                           "'program' blocks need the machine layer, which is not built yet"});
+      return base::fail(script::Diagnostic{
+          file, input.line, 1, "'program' blocks need the machine layer, which is not built yet"});
     case script::InputKind::Shell:
-      return base::fail(script::Diagnostic{file, input.line, 1, "no login shell: use 'login' before '%' lines"});
+      return base::fail(
+          script::Diagnostic{file, input.line, 1, "no login shell: use 'login' before '%' lines"});
     case script::InputKind::SystemCall: {
       const script::SystemCallInput& call = *input.system_call();
-      return base::fail(script::Diagnostic{file, input.line, call.pid_column,
-                                           fmt::format("no scripted process {}: use 'spawn ... script' first",
-                                                       call.pid)});
+      return base::fail(
+          script::Diagnostic{file, input.line, call.pid_column,
+                             fmt::format("no scripted process {}: use 'spawn ... script' first", call.pid)});
     }
   }
   PROCSIM_UNREACHABLE();

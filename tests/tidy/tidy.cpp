@@ -153,7 +153,8 @@ void check_file(const fs::path& root, const fs::path& file, std::vector<Finding>
     std::string code = strip_line_comment(line);
     for (const auto& ban : kBans) {
       if (code.find(ban.needle) != std::string::npos && !ban_exempt(path, ban.needle)) {
-        findings.push_back({path, number, "determinism", std::string(ban.needle) + ": " + std::string(ban.reason)});
+        findings.push_back(
+            {path, number, "determinism", std::string(ban.needle) + ": " + std::string(ban.reason)});
       }
     }
   }
@@ -181,7 +182,8 @@ int main(int argc, char** argv) {
   std::vector<Finding> findings;
   for (const auto& file : files) check_file(root, file, findings);
   for (const auto& finding : findings) {
-    std::cout << finding.file << ":" << finding.line << ": " << finding.rule << ": " << finding.message << "\n";
+    std::cout << finding.file << ":" << finding.line << ": " << finding.rule << ": " << finding.message
+              << "\n";
   }
   std::cout << "tidy: " << files.size() << " files, " << findings.size() << " findings\n";
   return findings.empty() ? 0 : 1;
