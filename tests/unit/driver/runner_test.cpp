@@ -1,6 +1,7 @@
 #include "model/driver/runner.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -24,6 +25,13 @@ std::string slurp(std::FILE* file) {
   std::size_t count = 0;
   while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, count);
   return text;
+}
+
+// Scenario files live in a private temporary directory so that tests leave nothing behind.
+std::string scratch(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / "procsim-runner-test";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
 }
 
 void write_text(const std::string& path, const std::string& text) {
@@ -62,20 +70,22 @@ const std::string kWrong =
 }  // namespace
 
 TEST_CASE("a matching file passes with status 0") {
-  write_text("runner_pass.scn", "machine arch=i386 hz=100\nrun until=idle\n");
-  Captured result = run({false, false, std::nullopt, {"runner_pass.scn"}});
+  const std::string f_pass = scratch("runner_pass.scn");
+  write_text(f_pass, "machine arch=i386 hz=100\nrun until=idle\n");
+  Captured result = run({false, false, std::nullopt, {f_pass}});
   CHECK(result.status == 0);
   CHECK(result.out == "1 passed, 0 failed\n");
   CHECK(result.err.empty());
 }
 
 TEST_CASE("a wrong expected line fails with status 1 and a unified diff") {
-  write_text("runner_wrong.scn", kWrong);
-  Captured result = run({false, false, std::nullopt, {"runner_wrong.scn"}});
+  const std::string f_wrong = scratch("runner_wrong.scn");
+  write_text(f_wrong, kWrong);
+  Captured result = run({false, false, std::nullopt, {f_wrong}});
   CHECK(result.status == 1);
   CHECK(result.out ==
-        "--- runner_wrong.scn (expected)\n"
-        "+++ runner_wrong.scn (actual)\n"
+        "--- " + f_wrong + " (expected)\n"
+        "+++ " + f_wrong + " (actual)\n"
         "@@ -1,6 +1,5 @@\n"
         " # Shows nothing in particular.\n"
         " machine arch=amd64\n"
@@ -84,14 +94,15 @@ TEST_CASE("a wrong expected line fails with status 1 and a unified diff") {
         " \n"
         " # a comment that --update keeps\n"
         "0 passed, 1 failed\n");
-  CHECK(read_text("runner_wrong.scn") == kWrong);
+  CHECK(read_text(f_wrong) == kWrong);
 }
 
 TEST_CASE("--update rewrites only the expected output") {
-  write_text("runner_update.scn", kWrong);
-  Captured result = run({true, false, std::nullopt, {"runner_update.scn"}});
+  const std::string f_update = scratch("runner_update.scn");
+  write_text(f_update, kWrong);
+  Captured result = run({true, false, std::nullopt, {f_update}});
   CHECK(result.status == 0);
-  CHECK(read_text("runner_update.scn") ==
+  CHECK(read_text(f_update) ==
         "# Shows nothing in particular.\n"
         "machine arch=amd64\n"
         "run ticks=5\n"
@@ -100,21 +111,24 @@ TEST_CASE("--update rewrites only the expected output") {
 }
 
 TEST_CASE("a malformed file is an error with status 2 and is never rewritten") {
+  const std::string f_error = scratch("runner_error.scn");
   const std::string text = "machine arch=amd64\nrun ticks=5\n  stale\nbogus\n";
-  write_text("runner_error.scn", text);
-  Captured result = run({true, false, std::nullopt, {"runner_error.scn"}});
+  write_text(f_error, text);
+  Captured result = run({true, false, std::nullopt, {f_error}});
   CHECK(result.status == 2);
-  CHECK(result.err == "runner_error.scn:4:1: error: unknown directive 'bogus'\n");
+  CHECK(result.err == f_error + ":4:1: error: unknown directive 'bogus'\n");
   CHECK(result.out == "0 passed, 0 failed, 1 error\n");
-  CHECK(read_text("runner_error.scn") == text);
+  CHECK(read_text(f_error) == text);
 }
 
 TEST_CASE("an error in one file outranks a mismatch in another") {
-  write_text("runner_wrong2.scn", kWrong);
-  write_text("runner_error2.scn", "machine\n");
-  Captured result = run({false, false, std::nullopt, {"runner_wrong2.scn", "runner_error2.scn"}});
+  const std::string f_wrong2 = scratch("runner_wrong2.scn");
+  const std::string f_error2 = scratch("runner_error2.scn");
+  write_text(f_wrong2, kWrong);
+  write_text(f_error2, "machine\n");
+  Captured result = run({false, false, std::nullopt, {f_wrong2, f_error2}});
   CHECK(result.status == 2);
-  CHECK(result.err == "runner_error2.scn:1:1: error: missing argument 'arch' to 'machine'\n");
+  CHECK(result.err == f_error2 + ":1:1: error: missing argument 'arch' to 'machine'\n");
   CHECK(result.out.find("0 passed, 1 failed, 1 error\n") != std::string::npos);
 }
 
@@ -125,8 +139,9 @@ TEST_CASE("a missing file is reported without a crash") {
 }
 
 TEST_CASE("--print shows the replayed transcript") {
-  write_text("runner_print.scn", "machine arch=arm64\n");
-  Captured result = run({false, true, std::nullopt, {"runner_print.scn"}});
+  const std::string f_print = scratch("runner_print.scn");
+  write_text(f_print, "machine arch=arm64\n");
+  Captured result = run({false, true, std::nullopt, {f_print}});
   CHECK(result.status == 0);
   CHECK(result.out == "machine arch=arm64\n1 passed, 0 failed\n");
 }
