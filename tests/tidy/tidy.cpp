@@ -160,6 +160,37 @@ void check_file(const fs::path& root, const fs::path& file, std::vector<Finding>
   }
 }
 
+// Every scenario opens with "# Shows that ..." and has a line in scenarios/README.md naming it.
+void check_scenarios(const fs::path& root, std::vector<Finding>& findings) {
+  fs::path dir = root / "scenarios";
+  if (!fs::exists(dir)) return;
+  std::string index;
+  {
+    std::ifstream in(dir / "README.md", std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    index = buffer.str();
+  }
+  std::vector<fs::path> scenarios;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".scn") scenarios.push_back(entry.path());
+  }
+  std::sort(scenarios.begin(), scenarios.end());
+  for (const auto& file : scenarios) {
+    std::string path = fs::relative(file, root).generic_string();
+    std::ifstream in(file, std::ios::binary);
+    std::string first;
+    std::getline(in, first);
+    if (first.rfind("# Shows that ", 0) != 0) {
+      findings.push_back({path, 1, "scenario-header", "the first line must start with '# Shows that '"});
+    }
+    std::string entry = "`" + fs::relative(file, dir).generic_string() + "`";
+    if (index.find(entry) == std::string::npos) {
+      findings.push_back({path, 1, "scenario-index", "not listed in scenarios/README.md as " + entry});
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,6 +212,7 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   std::vector<Finding> findings;
   for (const auto& file : files) check_file(root, file, findings);
+  check_scenarios(root, findings);
   for (const auto& finding : findings) {
     std::cout << finding.file << ":" << finding.line << ": " << finding.rule << ": " << finding.message
               << "\n";
