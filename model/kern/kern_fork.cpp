@@ -1,0 +1,216 @@
+// fork1() as FreeBSD 8.3's kern_fork.c does it (spec/kernel.md §3.3-§3.4): the maxproc and
+// RLIMIT_NPROC limits with their console message and half-second pause, pid allocation, the
+// child's copy of its parent (credentials, signal state, mask, limits, P_SUGID, the parent's
+// process group, the user image), the follow-fork debugger handshake; and spawn, the
+// scenario's way of creating a process with chosen ids, credentials, group and session.
+// rfork flags, vfork and the swap reservation for the forked map are not modelled yet.
+#include "model/kern/kernel.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/base/assert.h"
+
+namespace procsim::kern {
+
+Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program) {
+  PROCSIM_ASSERT(&parent_thread.proc() == &parent);
+  Proc& child = m_procs.create(pid);
+  child.comm = parent.comm;
+  child.args = parent.args;
+  child.osrel = parent.osrel;
+  child.sysent_name = parent.sysent_name;
+  child.nice = parent.nice;
+  child.cred = parent.cred;
+  child.limits = parent.limits;
+  child.sigacts = parent.sigacts;
+  child.sigparent = Sigchld;
+  child.flag = P_INMEM | (parent.flag & P_SUGID);
+  Session& session = *parent.pgrp->session;
+  if (session.has_tty_vnode && (parent.flag & P_CONTROLT) != 0) child.flag |= P_CONTROLT;
+  if ((parent.pfsflags & PF_FORK) != 0) {
+    child.stops = parent.stops;
+    child.pfsflags = parent.pfsflags;
+  }
+  child.memory = parent.memory ? parent.memory->clone_for_fork() : std::make_unique<FlatUserMemory>();
+  child.program = std::move(program);
+  // The child joins its parent's group right after the parent.
+  Pgrp& pgrp = *parent.pgrp;
+  auto at = std::find(pgrp.members.begin(), pgrp.members.end(), &parent);
+  PROCSIM_ASSERT(at != pgrp.members.end());
+  pgrp.members.insert(std::next(at), &child);
+  child.pgrp = &pgrp;
+  child.pptr = &parent;
+  parent.children.push_front(&child);
+  Thread& td = create_thread(child);
+  td.name = parent_thread.name;
+  td.sigmask = parent_thread.sigmask;
+  td.user_priority = parent_thread.user_priority;
+  td.priority = parent_thread.user_priority;
+  td.retval = {0, 1};
+  child.start_tick = m_engine.now();
+  PROCSIM_ASSERT(child.state() == ProcState::PRS_NEW);
+  return child;
+}
+
+// fork1()'s limits: the last ten process slots are for privileged users and maxproc is never
+// exceeded; then the per-real-uid count may not exceed RLIMIT_NPROC (0 means no limit) unless
+// the caller has PRIV_PROC_LIMIT. On success the count already includes the child.
+vfs::KResult<void> Kernel::fork_limits(Thread& td) {
+  Proc& p = td.proc();
+  std::uint32_t nprocs = m_procs.nprocs();
+  std::uint32_t maxproc = m_config.params.maxproc;
+  bool may_use_reserve = priv_check_cred(p.cred, Priv::Maxproc, policy()).ok();
+  if ((nprocs >= maxproc - 10 && !may_use_reserve) || nprocs >= maxproc)
+    return base::fail(vfs::Errno::Eagain);
+  bool unlimited = priv_check_cred(p.cred, Priv::ProcLimit, policy()).ok();
+  std::uint64_t max = unlimited ? 0 : p.limits.get(Rlimit::Nproc).cur;
+  if (!m_procs.change_proc_count(p.cred.ruid, 1, max)) return base::fail(vfs::Errno::Eagain);
+  return {};
+}
+
+// Every failed fork prints the maxproc message (at most once a second: ppsratecheck) and
+// pauses the caller for half a second, uninterruptibly, with wmesg "fork".
+void Kernel::fork_failed(Thread& td) {
+  sim::Tick now = m_engine.now();
+  bool print = !m_last_fork_failure_message || now.value() - m_last_fork_failure_message->value() >= hz();
+  if (print) {
+    m_last_fork_failure_message = now;
+    m_msgbuf.append(fmt::format("maxproc limit exceeded by uid {}, please see tuning(7) and login.conf(5).\n",
+                                td.proc().cred.ruid));
+  }
+  std::uint64_t pause_ticks = std::max<std::uint64_t>(1, hz() / 2);
+  (void)sleep(td, WaitChannel{WaitChannel::Kind::PauseWchan, 0}, td.priority, "fork", pause_ticks, false);
+}
+
+vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
+  Proc& parent = td.proc();
+  if (fork_limits(td).is_error()) {
+    fork_failed(td);
+    return base::fail(vfs::Errno::Eagain);
+  }
+  vfs::KResult<Pid> pid = m_procs.allocate_pid();
+  if (pid.is_error()) {
+    PROCSIM_ASSERT(m_procs.change_proc_count(parent.cred.ruid, -1, 0));
+    fork_failed(td);
+    return base::fail(vfs::Errno::Eagain);
+  }
+  std::unique_ptr<Program> program = std::move(td.fork_child_program);
+  // Without a child entry the user image is copied as it is: a scripted parent gives a
+  // scripted child, which the scenario then drives with its own lines.
+  bool copied_image = program == nullptr;
+  if (copied_image) program = parent.program->clone_for_fork();
+  PROCSIM_ASSERT_MSG(program != nullptr, "a host program forks with UserContext::fork(entry)");
+  Proc& child = make_child(parent, td, pid.value(), std::move(program));
+  if (copied_image && parent.script) child.script.emplace();
+  if ((parent.flag & (P_TRACED | P_FOLLOWFORK)) == (P_TRACED | P_FOLLOWFORK)) {
+    td.dbgflags |= TDB_FORK;
+    td.dbg_forked = child.pid();
+    child.first_thread().dbgflags |= TDB_STOPATFORK;
+  }
+  child.transition_to_normal();
+  start_thread_fiber(child.first_thread());
+  setrunnable(child.first_thread());
+  trace(KernTrace::Fork,
+        {{"pid", std::int64_t{parent.pid().value()}}, {"child", std::int64_t{child.pid().value()}}});
+  return &child;
+}
+
+// ---- spawn -------------------------------------------------------------------------------
+
+vfs::KResult<Pid> Kernel::spawn_scripted(const SpawnSpec& spec) {
+  return spawn(spec, std::make_unique<ScriptProgram>(), true);
+}
+
+vfs::KResult<Pid> Kernel::spawn_program(const SpawnSpec& spec, std::unique_ptr<Program> program) {
+  PROCSIM_ASSERT(program != nullptr);
+  return spawn(spec, std::move(program), false);
+}
+
+vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> program, bool scripted) {
+  PROCSIM_ASSERT_MSG(m_booted, "spawn after boot");
+  Proc* parent = pfind(spec.ppid.value_or(Pid(1)));
+  if (parent == nullptr || (parent->flag & P_WEXIT) != 0) return base::fail(vfs::Errno::Esrch);
+  if (spec.cred && spec.cred->groups.empty()) return base::fail(vfs::Errno::Einval);
+  if (spec.pid) {
+    if (spec.pid->value() <= 0) return base::fail(vfs::Errno::Einval);
+    if (m_procs.pid_in_use(*spec.pid)) return base::fail(vfs::Errno::Eexist);
+    TRY(m_procs.set_next_pid(*spec.pid));
+  }
+  Pid pid = TRY(m_procs.allocate_pid());
+  PROCSIM_ASSERT(!spec.pid || pid == *spec.pid);
+  SpawnGroups plan = TRY(plan_spawn_groups(spec, pid, *parent));
+  Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program));
+  if (spec.cred) p.cred = *spec.cred;
+  PROCSIM_ASSERT(m_procs.change_proc_count(p.cred.ruid, 1, 0));
+  p.comm = spec.comm.substr(0, std::min(spec.comm.size(), kMaxComLen));
+  p.args = spec.argv;
+  Thread& td = p.first_thread();
+  td.name = p.comm;
+  if (scripted) p.script.emplace();
+  apply_spawn_groups(p, spec, plan);
+  p.transition_to_normal();
+  start_thread_fiber(td);
+  setrunnable(td);
+  trace(
+      KernTrace::Spawn,
+      {{"pid", std::int64_t{pid.value()}}, {"ppid", std::int64_t{parent->pid().value()}}, {"comm", p.comm}});
+  after_step();
+  return pid;
+}
+
+// Where a spawned process goes: a new session (sid == pid, or a terminal without sid), a new
+// group (pgid == pid) in its session, or an existing group of that session.
+vfs::KResult<Kernel::SpawnGroups> Kernel::plan_spawn_groups(const SpawnSpec& spec, Pid pid,
+                                                            const Proc& parent) const {
+  SpawnGroups plan;
+  bool new_session = (spec.sid && *spec.sid == pid) || (spec.tty && !spec.sid);
+  if (new_session) {
+    if (spec.pgid && *spec.pgid != pid) return base::fail(vfs::Errno::Eperm);
+    plan.new_session = true;
+    plan.controlling_tty = spec.tty.has_value();
+    return plan;
+  }
+  Session* session = parent.pgrp->session;
+  if (spec.sid) {
+    auto found = m_procs.sessions().find(*spec.sid);
+    if (found == m_procs.sessions().end()) return base::fail(vfs::Errno::Esrch);
+    session = found->second.get();
+  }
+  if (spec.tty) {
+    if (session->tty != spec.tty || !session->has_tty_vnode) return base::fail(vfs::Errno::Einval);
+    plan.controlling_tty = true;
+  }
+  plan.session = session;
+  if (spec.pgid && *spec.pgid == pid) {
+    plan.new_pgrp = true;
+    return plan;
+  }
+  Pid wanted = spec.pgid ? *spec.pgid : spec.sid ? *spec.sid : parent.pgrp->pgid;
+  Pgrp* pgrp = pgfind(wanted);
+  if (pgrp == nullptr) return base::fail(vfs::Errno::Esrch);
+  if (pgrp->session != session) return base::fail(vfs::Errno::Eperm);
+  plan.join = pgrp;
+  return plan;
+}
+
+void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroups& plan) {
+  if (plan.new_session) {
+    PROCSIM_ASSERT(enterpgrp(p, p.pid(), true).ok());
+    Session& session = *p.pgrp->session;
+    if (spec.login) session.login = *spec.login;
+    session.tty = spec.tty;
+    session.has_tty_vnode = spec.tty.has_value();
+  } else if (plan.new_pgrp) {
+    Pgrp& pgrp = m_procs.create_pgrp(p.pid(), *plan.session);
+    doenterpgrp(p, pgrp);
+  } else if (plan.join != p.pgrp) {
+    doenterpgrp(p, *plan.join);
+  }
+  if (!p.pgrp->session->has_tty_vnode) p.flag &= ~P_CONTROLT;
+  if (plan.controlling_tty) p.flag |= P_CONTROLT;
+  PROCSIM_ASSERT(!spec.sid || p.pgrp->session->sid == *spec.sid);
+}
+
+}  // namespace procsim::kern

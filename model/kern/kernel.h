@@ -1,0 +1,308 @@
+// The simulated BSD kernel: process table, threads on fibers, the scheduler, sleep and wakeup,
+// signals, fork/exit/wait, process groups and sessions, credentials, system calls, scripted
+// processes and invariant checks, behaving as FreeBSD 8.3 does (spec/kernel.md §2-§4, §6), with
+// the older eras' visible differences taken from era_rules.h. Files, exec, ptrace, terminals and
+// machine code are seams for later slices. One Kernel per simulated machine; no globals.
+//
+// Driver API (everything a scenario runner needs):
+//   Kernel(engine, config); boot();              pid 0 and init, run until init sleeps in wait4
+//   spawn_scripted(spec) / spawn_program(spec, program)  -> pid  (a process the scenario creates)
+//   script_submit(pid, request); run the engine until script_finished(pid); script_result(pid)
+//   user_memory(pid)                             where a scripted call's pointer arguments live
+//   set_next_pid(pid)                            the `nextpid` directive
+//   find_proc / pfind / allproc / zombproc / pgfind / sessions   read-only views for procfs
+//   message_buffer()                             what dmesg prints
+//   set_trace(bool)                              `trace on` / `trace off`
+// Everything else public is kernel-internal API shared by the handlers and, later, procfs and
+// ptrace; it must be called on the right fiber where it says so.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/kern/cred_policy.h"
+#include "model/kern/era_rules.h"
+#include "model/kern/kern_trace.h"
+#include "model/kern/msgbuf.h"
+#include "model/kern/proc.h"
+#include "model/kern/proc_table.h"
+#include "model/kern/program.h"
+#include "model/kern/rlimit.h"
+#include "model/kern/sched.h"
+#include "model/kern/syscall_table.h"
+#include "model/kern/sysent.h"
+#include "model/kern/wait_status.h"
+#include "model/vfs/errno.h"
+#include "model/vfs/ucred.h"
+#include "sim/engine.h"
+
+namespace procsim::kern {
+
+struct KernelConfig {
+  vfs::Era era = vfs::Era::FreeBSD8;
+  int securelevel = -1;  // kern.securelevel
+  // Tunables (subr_param.c: maxproc, maxprocperuid, maxfiles, ...) of the simulated machine.
+  KernelParams params = compute_kernel_params(kSimulatedPhyspages);
+  // What init runs as after its exec of /sbin/init: the ABI name procfs etype shows and the
+  // image's osrel. The driver sets them per architecture and era.
+  std::string init_sysent = "FreeBSD ELF64";
+  std::int32_t init_osrel = 803000;
+  // security.bsd.* switches (cred_policy.h); the securelevel above overrides policy.securelevel.
+  PolicyConfig policy;
+  // Simulated work: what one tick of CPU buys, and what one system call of a host-implemented
+  // or scripted program costs. A thread that used its slice is preempted until the next tick.
+  std::uint64_t slice_units_per_tick = 100000;
+  std::uint64_t syscall_cost_units = 1000;
+  // Run the invariant checks after every scheduling step and driver call (scenarios set this;
+  // debug builds always check).
+  bool check_invariants = false;
+  std::size_t msgbuf_bytes = MessageBuffer::kDefaultBytes;
+};
+
+// A process the scenario creates (`spawn`, `login`). Unset fields take the parent's values.
+struct SpawnSpec {
+  std::optional<Pid> pid;   // else the next pid
+  std::optional<Pid> ppid;  // else init
+  std::optional<vfs::Ucred> cred;
+  std::optional<std::string> tty;    // a controlling terminal: makes the process a session leader
+  std::optional<Pid> pgid;           // == pid: a new group; else an existing group of the session
+  std::optional<Pid> sid;            // == pid: a new session; else an existing session
+  std::optional<std::string> login;  // a new session's login name (else the parent's)
+  std::string comm;
+  std::vector<std::string> argv;
+};
+
+// What kern_wait found.
+struct WaitResult {
+  Pid pid{0};             // 0 with WNOHANG when nothing was ready
+  WaitStatus status = 0;  // what *status receives
+  std::uint64_t user_ticks = 0;
+  std::uint64_t system_ticks = 0;
+};
+
+class Kernel final : public sim::World {
+ public:
+  // Limits: scheduling steps in one tick (also the bound of every retry loop in the kernel),
+  // and threads in existence.
+  static constexpr std::size_t kMaxDispatchesPerTick = 1'000'000;
+  static constexpr std::uint32_t kMaxThreads = 100'000;
+
+  Kernel(sim::Engine& engine, KernelConfig config);
+  ~Kernel() override;
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // ---- Driver API -----------------------------------------------------------------------
+  // Creates proc0 and init (spec/kernel.md §3.3) and runs until both sleep. Call once.
+  void boot();
+  bool booted() const { return m_booted; }
+
+  vfs::KResult<Pid> spawn_scripted(const SpawnSpec& spec);
+  vfs::KResult<Pid> spawn_program(const SpawnSpec& spec, std::unique_ptr<Program> program);
+
+  // Hands a scripted process its next system call. ESRCH: no such live scripted process;
+  // EBUSY: its previous call has not finished.
+  vfs::KResult<void> script_submit(Pid pid, const SyscallRequest& request);
+  // True once the submitted call returned, or the process is gone (exited or reaped).
+  bool script_finished(Pid pid) const;
+  // The result of the last submitted call, once it returned.
+  std::optional<SyscallResult> script_result(Pid pid) const;
+  // Signals whose handlers the scripted process ran, oldest first; the list is then emptied.
+  std::vector<Signal> take_script_caught_signals(Pid pid);
+  // The user memory of a live process (for marshalling a scripted call's arguments).
+  UserMemory* user_memory(Pid pid);
+
+  vfs::KResult<void> set_next_pid(Pid pid);
+  void set_trace(bool enabled);
+
+  // Read-only views.
+  Proc* find_proc(Pid pid) const { return m_procs.find_any(pid); }
+  Proc* pfind(Pid pid) const { return m_procs.pfind(pid); }
+  Proc* zpfind(Pid pid) const { return m_procs.zpfind(pid); }
+  const std::list<Proc*>& allproc() const { return m_procs.allproc(); }
+  const std::list<Proc*>& zombproc() const { return m_procs.zombproc(); }
+  const ProcTable& proc_table() const { return m_procs; }
+  Pgrp* pgfind(Pid pgid) const { return m_procs.pgfind(pgid); }
+  Proc* initproc() const { return m_initproc; }
+  MessageBuffer& message_buffer() { return m_msgbuf; }
+  const MessageBuffer& message_buffer() const { return m_msgbuf; }
+  sim::Engine& engine() { return m_engine; }
+  const KernelConfig& config() const { return m_config; }
+  const KernelEraRules& era_rules() const { return m_era; }
+  const PolicyConfig& policy() const { return m_config.policy; }
+  std::uint32_t hz() const;
+  // Time since boot at a tick, as the kernel's uptime clock reads it.
+  sim::Timeval uptime_at(sim::Tick tick) const;
+  // CPU time kept in statclock ticks, as the struct timeval rusage and procfs report.
+  sim::Timeval ticks_to_timeval(std::uint64_t ticks) const;
+
+  // ---- World ------------------------------------------------------------------------------
+  bool has_runnable_work() const override;
+  void run_tick(sim::Tick now) override;
+
+  // ---- Kernel internals: system calls and user boundary (on the calling thread's fiber) ----
+  SyscallResult syscall(Thread& td, const SyscallRequest& request);
+  vfs::KResult<void> copyin(Thread& td, UserAddr addr, base::MutableByteSpan out);
+  vfs::KResult<void> copyout(Thread& td, UserAddr addr, base::ByteSpan in);
+  // User-mode CPU use (machine code, busy loops): may preempt and then handle signals.
+  void consume_user_cpu(Thread& td, std::uint64_t units);
+  // Scripted processes: wait in user mode for the next call; publish a result.
+  SyscallRequest script_wait(Thread& td);
+  void script_post(Thread& td, const SyscallResult& result);
+
+  // ---- Sleep and wakeup (spec/kernel.md §6) ----
+  // Sleeps the current thread on `chan`. EWOULDBLOCK on timeout (timeout_ticks > 0); with
+  // catch_signals, EINTR or ERESTART when a signal ends (or prevents) the sleep.
+  vfs::KResult<void> sleep(Thread& td, WaitChannel chan, int priority, std::string_view wmesg,
+                           std::uint64_t timeout_ticks, bool catch_signals);
+  void wakeup(WaitChannel chan);
+  void wakeup_one(WaitChannel chan);
+
+  // ---- Signals (kern_sig.cpp) ----
+  // psignal(): a kernel-generated signal without siginfo.
+  void psignal(Proc& p, Signal signal);
+  // pksignal(): a signal with siginfo (kill(2), SIGCHLD).
+  void pksignal(Proc& p, Signal signal, const Ksiginfo& info);
+  void tdsignal(Proc& p, Thread* td, Signal signal, const std::optional<Ksiginfo>& info);
+  // thread_unsuspend(): resumes suspended threads once no P_STOPPED_* bit is left.
+  void thread_unsuspend(Proc& p);
+  // stopevent(): holds the process at a procfs stop event until p_step is cleared.
+  void stopevent(Thread& td, StopEvents event, std::uint64_t val);
+  // ptracestop(): a traced thread stops for its debugger; returns the signal to act on.
+  std::uint32_t ptracestop(Thread& td, std::uint32_t signal);
+  // The debugger's resume (kern_ptrace's sendsig, spec/kernel.md §2.2): p_xstat = data; a
+  // stopped process's stopped thread gets `data` as td_xsig, the stop bits and P_WAITED go and
+  // the threads run (a detach also drops TDB_SUSPEND); a running one is sent `data` if non-zero.
+  void ptrace_sendsig(Proc& p, std::uint32_t data, bool detach);
+
+  // ---- Processes (kern_fork.cpp, kern_exit.cpp, kern_proc.cpp) ----
+  vfs::KResult<Proc*> fork1(Thread& td);
+  [[noreturn]] void exit1(Thread& td, WaitStatus status);
+  vfs::KResult<WaitResult> kern_wait(Thread& td, std::int32_t pid, WaitOptions options);
+  void proc_reparent(Proc& child, Proc& parent);
+  vfs::KResult<void> enterpgrp(Proc& p, Pid pgid, bool new_session);
+  void enterthispgrp(Proc& p, Pgrp& pgrp);
+  // setsugid(): P_SUGID, and procfs stop events are dropped unless PF_ISUGID.
+  void setsugid(Proc& p);
+  // Moves the per-uid process count when a process's real uid changes.
+  void change_ruid(Proc& p, vfs::Uid ruid);
+  ProcView view(const Proc& p) const;
+  bool privileged(const vfs::Ucred& cred) const;  // euid 0 while suser_enabled
+  // inferior(): p is the current process or one of its descendants.
+  static bool inferior(const Proc& p, const Proc& ancestor);
+
+  // ---- Tracing ----
+  bool tracing() const;
+  void trace(KernTrace kind, std::vector<sim::TraceField> fields);
+
+  // ---- Invariants (invariants.cpp): asserts on violation ----
+  void check_invariants() const;
+
+ private:
+  // Scheduling (kernel.cpp).
+  Thread& create_thread(Proc& p);
+  void release_thread_id(Tid tid);
+  void start_thread_fiber(Thread& td);
+  void thread_body(Thread& td);
+  void swapper_body(Thread& td);
+  Thread* pick_next(sim::Tick now);
+  void setrunnable(Thread& td);
+  void switch_out(Thread& td);
+  void preempt(Thread& td);
+  [[noreturn]] void thread_exit(Thread& td);
+  void park(Thread& td);
+  void unpark(Thread& td);
+  void charge(Thread& td, std::uint64_t units);
+  bool slice_used_up(const Thread& td) const;
+  void statclock(const std::optional<Tid>& charged, bool in_kernel);
+  void sleep_timed_out(Tid tid, std::uint64_t sequence);
+  void end_sleep(Thread& td, SleepEnd why);
+  void after_step();
+
+  // System-call path (kernel.cpp).
+  vfs::KResult<SyscallReturn> dispatch(Thread& td, const SyscallRequest& request);
+  void syscall_enter_hooks(Thread& td, const SyscallRequest& request);
+  void syscall_exit_hooks(Thread& td, const SyscallRequest& request);
+  void userret(Thread& td);
+  void return_to_user(Thread& td);
+  void fork_return(Thread& td);
+
+  // Signals (kern_sig.cpp).
+  struct SignalFrame {
+    Signal signal;
+    std::uint64_t handler;
+    SigSet return_mask;
+  };
+  void ast(Thread& td);
+  std::optional<Signal> issignal(Thread& td);
+  std::optional<SignalFrame> postsig(Thread& td, Signal signal);
+  [[noreturn]] void sigexit(Thread& td, Signal signal);
+  void tdsigwakeup(Thread& td, Signal signal, bool caught, vfs::Errno intrval);
+  bool tdsignal_stopped(Proc& p, Thread& td, SigQueue& queue, Signal signal, bool caught, bool held,
+                        vfs::Errno intrval);
+  void sig_suspend_threads(Proc& p, const Thread* sender_thread, bool sending);
+  void thread_suspend_one(Thread& td);
+  void thread_unsuspend_one(Thread& td);
+  void thread_suspend_switch(Thread& td);
+  void thread_suspend_check(Thread& td);
+  void thread_stopped(Proc& p);
+  void childproc_jobstate(Proc& p, std::int32_t reason, std::int32_t status);
+  void childproc_exited(Proc& p);
+  void sigparent(Proc& p, std::int32_t reason, std::int32_t status);
+  Thread* sigtd(Proc& p, Signal signal);
+  void stop_process_by_signal(Proc& p, Signal signal, Thread* sender);
+  void run_signal_handler(Thread& td, const SignalFrame& frame);
+
+  // Processes (kern_fork.cpp, kern_exit.cpp, kern_proc.cpp).
+  Proc& make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program);
+  vfs::KResult<void> fork_limits(Thread& td);
+  void fork_failed(Thread& td);
+  struct SpawnGroups {
+    bool new_session = false;
+    bool new_pgrp = false;
+    Session* session = nullptr;  // the session of a new group
+    Pgrp* join = nullptr;        // the existing group to join when neither is new
+    bool controlling_tty = false;
+  };
+  vfs::KResult<Pid> spawn(const SpawnSpec& spec, std::unique_ptr<Program> program, bool scripted);
+  vfs::KResult<SpawnGroups> plan_spawn_groups(const SpawnSpec& spec, Pid pid, const Proc& parent) const;
+  void apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroups& plan);
+  void reparent_children_to_init(Proc& p);
+  void notify_parent_of_exit(Proc& p);
+  std::optional<WaitResult> wait_check_child(Proc& q, Proc& p, WaitOptions options, bool& reaped);
+  void reap(Proc& q, Proc& p);
+  void fixjobc(Proc& p, Pgrp& pgrp, bool entering);
+  void orphanpg(Pgrp& pgrp);
+  void leavepgrp(Proc& p);
+  void doenterpgrp(Proc& p, Pgrp& pgrp);
+  void session_leader_exit(Proc& p);
+  void create_proc0();
+  void create_init();
+
+  sim::Engine& m_engine;
+  KernelConfig m_config;
+  const KernelEraRules& m_era;
+  ProcTable m_procs;
+  RunQueue m_runq;
+  SleepQueues m_sleepq;
+  MessageBuffer m_msgbuf;
+  std::map<Tid, Thread*> m_threads;
+  std::set<std::int32_t> m_tids_in_use;
+  Thread* m_curthread = nullptr;
+  Proc* m_proc0 = nullptr;
+  Proc* m_initproc = nullptr;
+  std::uint64_t m_sleep_sequence = 0;
+  bool m_booted = false;
+  // fork's "maxproc limit exceeded" message is printed at most once a second (ppsratecheck).
+  std::optional<sim::Tick> m_last_fork_failure_message;
+};
+
+}  // namespace procsim::kern

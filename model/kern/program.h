@@ -1,0 +1,150 @@
+// User code and the boundary it crosses. A Program is what runs in user mode on a thread: a
+// host-implemented program (C++ that reaches the kernel only through UserContext::syscall), a
+// scripted process (the scenario's @PID lines) or, later, simulated machine code (a Program
+// whose run() drives the interpreter and calls consume_cpu). UserMemory is the user address
+// space system calls copy in and out of; FlatUserMemory stands in until model/vm is wired.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string_view>
+
+#include "model/kern/signal.h"
+#include "model/kern/sysent.h"
+#include "model/vfs/errno.h"
+#include "sim/base/bytes.h"
+#include "sim/base/strong_id.h"
+
+namespace procsim::kern {
+
+class Kernel;
+class Thread;
+class UserContext;
+
+// A simulated user address (never a host pointer).
+using UserAddr = base::StrongId<struct UserAddrTag, std::uint64_t>;
+
+// A process's user address space as copyin()/copyout() see it: EFAULT outside what is mapped.
+class UserMemory {
+ public:
+  virtual ~UserMemory() = default;
+  virtual vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const = 0;
+  virtual vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) = 0;
+  // The child's address space at fork: a private copy.
+  virtual std::unique_ptr<UserMemory> clone_for_fork() const = 0;
+};
+
+// Until the VM layer is wired: every page between kFirstAddr and kEndAddr is readable and
+// writable and starts zero-filled; the first page (NULL) and everything above fault. At most
+// kMaxPages pages are ever touched per process; beyond that, writes to new pages fault.
+class FlatUserMemory final : public UserMemory {
+ public:
+  static constexpr std::uint64_t kPageBytes = 4096;
+  static constexpr std::uint64_t kFirstAddr = kPageBytes;
+  static constexpr std::uint64_t kEndAddr = 0x800000000000ULL;  // amd64 VM_MAXUSER_ADDRESS
+  static constexpr std::size_t kMaxPages = 4096;
+
+  vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
+  vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
+  std::unique_ptr<UserMemory> clone_for_fork() const override;
+
+  std::size_t touched_pages() const { return m_pages.size(); }
+
+ private:
+  static bool in_range(UserAddr addr, std::size_t length);
+
+  std::map<std::uint64_t, base::Bytes> m_pages;  // page number -> kPageBytes bytes
+};
+
+// What runs in user mode.
+class Program {
+ public:
+  using Entry = std::function<int(UserContext&)>;
+
+  virtual ~Program() = default;
+  // The user code. Returning is calling exit(2) with the value as status.
+  virtual int run(UserContext& context) = 0;
+  // A caught signal reaches the user boundary: run the handler at user address `handler`.
+  // The default does nothing, like a handler that returns at once.
+  virtual void handle_signal(UserContext& context, Signal signal, std::uint64_t handler);
+  // The child's user code when this program forks with UserContext::fork(entry).
+  virtual std::unique_ptr<Program> make_child(Entry entry) const;
+  // The child's user code for a fork without an explicit entry (a scripted fork), or null
+  // when this program cannot be forked that way.
+  virtual std::unique_ptr<Program> clone_for_fork() const { return nullptr; }
+};
+
+// A host-implemented program: a C++ function, and the signal handlers it registers by address
+// (the address passed to sigaction is only a token that selects one of these functions).
+class HostProgram : public Program {
+ public:
+  using Handler = std::function<void(UserContext&, Signal)>;
+  using Handlers = std::map<std::uint64_t, Handler>;
+
+  explicit HostProgram(Entry entry, Handlers handlers = {});
+
+  int run(UserContext& context) override;
+  void handle_signal(UserContext& context, Signal signal, std::uint64_t handler) override;
+  // The child keeps the parent's handlers: signal dispositions survive fork.
+  std::unique_ptr<Program> make_child(Entry entry) const override;
+
+ private:
+  Entry m_entry;
+  Handlers m_handlers;
+};
+
+// A scripted process: it waits in user mode for the scenario's next system call, makes it, and
+// hands the result back. Caught signals are counted; a scripted fork gives a scripted child.
+class ScriptProgram final : public Program {
+ public:
+  int run(UserContext& context) override;
+  void handle_signal(UserContext& context, Signal signal, std::uint64_t handler) override;
+  std::unique_ptr<Program> clone_for_fork() const override;
+};
+
+// The user-mode side of one thread: the trap into the kernel and the thread's own memory.
+class UserContext {
+ public:
+  // Scratch space host programs marshal system-call arguments in (a region of their own
+  // address space, handed out upward and released all at once).
+  static constexpr std::uint64_t kScratchBase = 0x7fff00000000ULL;
+  static constexpr std::uint64_t kScratchBytes = 256 * 1024;
+
+  UserContext(Kernel& kernel, Thread& thread);
+
+  // The system-call trap.
+  SyscallResult syscall(const SyscallRequest& request);
+  SyscallResult syscall(Sysno number, std::initializer_list<std::uint64_t> args = {});
+
+  // fork(2) whose child runs `child` (with this program's signal handlers).
+  SyscallResult fork(Program::Entry child);
+
+  // Simulated CPU work in user mode: uses up slice and may be preempted (and see signals).
+  void consume_cpu(std::uint64_t units);
+
+  UserMemory& memory();
+  UserAddr scratch(std::size_t bytes);
+  void reset_scratch() { m_scratch_used = 0; }
+
+  // For ScriptProgram only: wait in user mode for the scenario's next call, and report a result.
+  SyscallRequest wait_for_script_request();
+  void post_script_result(const SyscallResult& result);
+
+  Kernel& kernel() const { return *m_kernel; }
+  Thread& thread() const { return *m_thread; }
+
+ private:
+  Kernel* m_kernel;
+  Thread* m_thread;
+  std::uint64_t m_scratch_used = 0;
+};
+
+// Helpers for host programs: pack a signed value into an argument register the way the C
+// calling convention sign-extends it.
+constexpr std::uint64_t sarg(std::int64_t value) { return static_cast<std::uint64_t>(value); }
+
+}  // namespace procsim::kern
