@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/pid_alloc.h"
+#include "model/vfs/errno.h"
 #include "sim/base/text.h"
 #include "sim/time.h"
 
@@ -193,7 +195,97 @@ ScriptResult<void> do_trace(Session& session, const Directive& directive, Output
     int column = positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals[0]->column;
     return base::fail(directive.error_at(column, "'trace' takes 'on' or 'off'"));
   }
-  machine->engine().trace().set_enabled(positionals[0]->value == "on");
+  machine->kernel().set_trace(positionals[0]->value == "on");
+  return {};
+}
+
+ScriptResult<void> do_nextpid(Session& session, const Directive& directive, OutputLines&) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({}));
+  TRY(directive.check_positionals(1));
+  std::uint64_t pid = TRY(directive.positional_u64(0));
+  const script::Word& word = *directive.positionals()[0];
+  if (pid == 0 || pid > static_cast<std::uint64_t>(kern::PID_MAX)) {
+    return base::fail(directive.error_at(word, fmt::format("pid must be between 1 and {}", kern::PID_MAX)));
+  }
+  auto set = machine->kernel().set_next_pid(kern::Pid(static_cast<std::int32_t>(pid)));
+  if (set.is_error()) {
+    return base::fail(
+        directive.error_at(word, fmt::format("cannot use pid {}: {}", pid, vfs::errno_text(set.error()))));
+  }
+  return {};
+}
+
+// A pid-valued key of spawn, checked against PID_MAX.
+ScriptResult<std::optional<kern::Pid>> pid_argument(const Directive& directive, std::string_view key) {
+  auto value = TRY(directive.get_u64(key));
+  if (!value) return std::optional<kern::Pid>{};
+  if (*value > static_cast<std::uint64_t>(kern::PID_MAX)) {
+    return base::fail(directive.error_at(directive.find(key)->value_column,
+                                         fmt::format("{} must be at most {}", key, kern::PID_MAX)));
+  }
+  return std::optional<kern::Pid>{kern::Pid(static_cast<std::int32_t>(*value))};
+}
+
+ScriptResult<kern::SpawnSpec> spawn_spec(system::Machine& machine, const Directive& directive) {
+  kern::SpawnSpec spec;
+  spec.pid = TRY(pid_argument(directive, "pid"));
+  spec.ppid = TRY(pid_argument(directive, "ppid"));
+  spec.pgid = TRY(pid_argument(directive, "pgid"));
+  spec.sid = TRY(pid_argument(directive, "sid"));
+  if (auto user_name = TRY(directive.get_string("user"))) {
+    const system::User* user = machine.find_user(*user_name);
+    if (user == nullptr) {
+      return base::fail(directive.error_at(directive.find("user")->value_column,
+                                           fmt::format("unknown user '{}'", *user_name)));
+    }
+    spec.cred = machine.credentials_of(*user);
+    spec.login = user->name;
+  }
+  spec.tty = TRY(directive.get_string("tty"));
+  return spec;
+}
+
+ScriptResult<void> do_spawn(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"pid", "ppid", "user", "tty", "pgid", "sid", "name"}));
+  auto positionals = directive.positionals();
+  if (positionals.size() != 1 || positionals[0]->value != "script" || directive.has_separator()) {
+    int column = positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals[0]->column;
+    return base::fail(
+        directive.error_at(column, "'spawn' takes 'script' (running programs comes with exec)"));
+  }
+  kern::SpawnSpec spec = TRY(spawn_spec(*machine, directive));
+  auto name = TRY(directive.get_string("name"));
+  spec.comm = name.value_or("script");
+  spec.argv = {spec.comm};
+  auto pid = machine->kernel().spawn_scripted(spec);
+  if (pid.is_error()) {
+    return base::fail(directive.error_at(Directive::name_column(),
+                                         fmt::format("cannot spawn: {}", vfs::errno_text(pid.error()))));
+  }
+  out.push_back(fmt::format("pid {}", pid.value()));
+  return {};
+}
+
+ScriptResult<void> do_wait(Session& session, const Directive& directive, OutputLines& out) {
+  TRY(session.require_machine(directive));
+  TRY(directive.check_keys({}));
+  auto positionals = directive.positionals();
+  std::optional<std::uint64_t> pid;
+  if (positionals.size() == 1 && positionals[0]->value.size() > 1 && positionals[0]->value[0] == '@') {
+    pid = base::parse_c_unsigned(positionals[0]->value.substr(1));
+  }
+  if (!pid) {
+    int column = positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals[0]->column;
+    return base::fail(
+        directive.error_at(column, "'wait' takes @PID, a process with a call started with '&'"));
+  }
+  if (*pid > 0xffffffffu || !session.has_pending_call(static_cast<std::uint32_t>(*pid))) {
+    return base::fail(
+        directive.error_at(*positionals[0], fmt::format("process {} has no call in progress", *pid)));
+  }
+  session.finish_call(static_cast<std::uint32_t>(*pid), out);
   return {};
 }
 
@@ -204,7 +296,11 @@ constexpr std::array kDirectives = {
                   do_machine},
     DirectiveSpec{"group", "group NAME gid=N", do_group},
     DirectiveSpec{"user", "user NAME uid=N gid=N [groups=N,N...]", do_user},
+    DirectiveSpec{"nextpid", "nextpid N", do_nextpid},
+    DirectiveSpec{"spawn", "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [name=NAME] script",
+                  do_spawn},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
+    DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},
 };
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "model/driver/directives.h"
+#include "model/kern/signal.h"
 
 namespace procsim::driver {
 
@@ -11,6 +12,8 @@ Session::Session(const script::Scenario& scenario, std::optional<std::uint64_t> 
     : m_scenario(scenario), m_seed_override(seed_override) {}
 
 void Session::boot(system::MachineConfig config) {
+  m_pending.clear();
+  m_machine.reset();
   m_machine = std::make_unique<system::Machine>(std::move(config));
 }
 
@@ -48,14 +51,73 @@ script::ScriptResult<void> Session::execute(const script::Input& input, OutputLi
     case script::InputKind::Shell:
       return base::fail(
           script::Diagnostic{file, input.line, 1, "no login shell: use 'login' before '%' lines"});
-    case script::InputKind::SystemCall: {
-      const script::SystemCallInput& call = *input.system_call();
-      return base::fail(
-          script::Diagnostic{file, input.line, call.pid_column,
-                             fmt::format("no scripted process {}: use 'spawn ... script' first", call.pid)});
-    }
+    case script::InputKind::SystemCall: return system_call(input, out);
   }
   PROCSIM_UNREACHABLE();
+}
+
+script::ScriptResult<void> Session::system_call(const script::Input& input, OutputLines& out) {
+  const std::string& file = m_scenario.file_name;
+  const script::SystemCallInput& line = *input.system_call();
+  auto where = [&](int column, std::string message) {
+    return base::fail(script::Diagnostic{file, input.line, column, std::move(message)});
+  };
+  if (!m_machine) return where(1, "system calls need a machine: put a 'machine' directive first");
+  kern::Kernel& kernel = m_machine->kernel();
+  kern::Pid pid(static_cast<std::int32_t>(line.pid));
+  kern::UserMemory* memory = kernel.user_memory(pid);
+  if (memory == nullptr) {
+    return where(line.pid_column,
+                 fmt::format("no scripted process {}: use 'spawn ... script' first", line.pid));
+  }
+  if (m_pending.count(line.pid) != 0) {
+    return where(line.pid_column,
+                 fmt::format("process {} is still in a system call: use 'wait @{}'", line.pid, line.pid));
+  }
+  auto marshalled = marshal_call(line.call, *memory);
+  if (marshalled.is_error()) return base::fail(script::locate(file, input.line, marshalled.error()));
+  if (auto submitted = kernel.script_submit(pid, marshalled.value().request); submitted.is_error()) {
+    return where(line.pid_column,
+                 fmt::format("process {} is not a scripted process waiting for a call", line.pid));
+  }
+  m_pending.emplace(line.pid, PendingCall{std::move(marshalled.value()), line.call.name});
+  if (line.call.background) return {};
+  finish_call(line.pid, out);
+  return {};
+}
+
+void Session::finish_call(std::uint32_t pid_number, OutputLines& out) {
+  kern::Kernel& kernel = m_machine->kernel();
+  kern::Pid pid(static_cast<std::int32_t>(pid_number));
+  auto pending = m_pending.find(pid_number);
+  PROCSIM_ASSERT(pending != m_pending.end());
+  sim::RunReport report =
+      m_machine->engine().run_until(*m_machine, [&] { return kernel.script_finished(pid); });
+  collect_trace(out);
+  if (report.outcome == sim::RunOutcome::Blocked) {
+    out.emplace_back("(blocked)");
+    return;  // the call stays pending: a later `wait @PID` may see it finish
+  }
+  if (report.outcome != sim::RunOutcome::Done) {
+    out.push_back(fmt::format("(stopped: {})", sim::run_outcome_name(report.outcome)));
+    return;
+  }
+  std::optional<kern::SyscallResult> result = kernel.script_result(pid);
+  if (result) {
+    const kern::UserMemory* memory = kernel.user_memory(pid);
+    if (memory == nullptr) {
+      // The process is gone: nothing it was given to fill can be shown.
+      pending->second.call.outs.clear();
+      kern::FlatUserMemory empty;
+      out.push_back(format_call_result(pending->second.call, *result, empty));
+    } else {
+      out.push_back(format_call_result(pending->second.call, *result, *memory));
+    }
+    for (kern::Signal signal : kernel.take_script_caught_signals(pid)) {
+      out.push_back(fmt::format("caught {}", kern::signal_name(signal)));
+    }
+  }
+  m_pending.erase(pending);
 }
 
 void Session::collect_trace(OutputLines& out) {

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/driver/script_call.h"
 #include "model/system/machine.h"
 #include "sim/script/rewrite.h"
 #include "sim/script/scenario.h"
@@ -33,14 +35,26 @@ class Session {
   // The booted machine, or the diagnostic "no machine: ..." at the directive's name.
   script::ScriptResult<system::Machine*> require_machine(const script::Directive& directive);
 
+  // A scripted call started with a trailing '&', whose result a `wait @PID` line prints.
+  bool has_pending_call(std::uint32_t pid) const { return m_pending.count(pid) != 0; }
+  // Runs the machine until the pending call of `pid` returns; its output lines.
+  void finish_call(std::uint32_t pid, OutputLines& out);
+
  private:
   script::ScriptResult<void> execute(const script::Input& input, OutputLines& out);
   // Trace lines the machine produced while the input ran, in order.
   void collect_trace(OutputLines& out);
+  script::ScriptResult<void> system_call(const script::Input& input, OutputLines& out);
+
+  struct PendingCall {
+    MarshalledCall call;
+    std::string call_name;
+  };
 
   const script::Scenario& m_scenario;
   std::optional<std::uint64_t> m_seed_override;
   std::unique_ptr<system::Machine> m_machine;
+  std::map<std::uint32_t, PendingCall> m_pending;  // by pid
 };
 
 }  // namespace procsim::driver

@@ -18,7 +18,28 @@ sim::EngineConfig engine_config(const MachineConfig& config) {
   return engine;
 }
 
+kern::KernelConfig kernel_config(const MachineConfig& config) {
+  kern::KernelConfig kernel;
+  kernel.era = profile_era(config.profile);
+  kernel.securelevel = config.securelevel;
+  kernel.policy.securelevel = config.securelevel;
+  kernel.init_sysent = config.arch == "i386" ? "FreeBSD ELF32" : "FreeBSD ELF64";
+  // osrel exists from the 2009 era on; older kernels have no ABI note to read it from.
+  kernel.init_osrel = config.profile == Profile::FreeBSD8 ? 803000 : 0;
+  kernel.check_invariants = true;
+  return kernel;
+}
+
 }  // namespace
+
+vfs::Era profile_era(Profile profile) {
+  switch (profile) {
+    case Profile::Bsd44: return vfs::Era::Bsd44;
+    case Profile::FreeBSD4: return vfs::Era::FreeBSD4;
+    case Profile::FreeBSD8: return vfs::Era::FreeBSD8;
+  }
+  PROCSIM_UNREACHABLE();
+}
 
 const ProfileInfo& profile_info(Profile profile) {
   for (const auto& info : kProfiles) {
@@ -27,13 +48,20 @@ const ProfileInfo& profile_info(Profile profile) {
   PROCSIM_UNREACHABLE();
 }
 
-Machine::Machine(MachineConfig config) : m_config(std::move(config)), m_engine(engine_config(m_config)) {
+Machine::Machine(MachineConfig config)
+    : m_config(std::move(config)),
+      m_engine(engine_config(m_config)),
+      m_kernel(std::make_unique<kern::Kernel>(m_engine, kernel_config(m_config))) {
   PROCSIM_ASSERT(m_config.hz > 0);
+  m_kernel->boot();
+  PROCSIM_ASSERT(m_kernel->booted());
 }
 
-void Machine::run_tick(sim::Tick) {
-  // Only called when has_runnable_work() is true, which it never is without processes.
-  PROCSIM_UNREACHABLE();
+vfs::Ucred Machine::credentials_of(const User& user) const {
+  std::vector<vfs::Gid> groups;
+  groups.emplace_back(user.gid);
+  for (std::uint32_t gid : user.groups) groups.emplace_back(gid);
+  return vfs::make_ucred(vfs::Uid(user.uid), groups, vfs::group_rules(profile_era(m_config.profile)));
 }
 
 std::optional<AccountError> Machine::add_group(Group group) {

@@ -1,16 +1,19 @@
 // A simulated machine as a scenario sees it: its configuration (architecture, procfs profile,
-// seed, hz, clock, securelevel), the deterministic engine that drives it, and the user and group
-// database that `user` and `group` directives fill. The kernel hangs off this object.
+// seed, hz, clock, securelevel), the deterministic engine that drives it, the kernel it boots,
+// and the user and group database that `user` and `group` directives fill.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/kern/kernel.h"
+#include "model/vfs/ucred.h"
 #include "sim/engine.h"
 
 namespace procsim::system {
@@ -31,6 +34,7 @@ inline constexpr std::array kProfiles = {
 };
 
 const ProfileInfo& profile_info(Profile profile);
+vfs::Era profile_era(Profile profile);
 
 // The architectures a machine can be booted with, in the order `machine arch=` lists them.
 inline constexpr std::array<std::string_view, 4> kArchNames = {"i386", "amd64", "arm64", "riscv64"};
@@ -66,9 +70,15 @@ class Machine final : public sim::World {
   const MachineConfig& config() const { return m_config; }
   sim::Engine& engine() { return m_engine; }
 
-  // The world the engine drives. Until processes exist nothing is ever runnable.
-  bool has_runnable_work() const override { return false; }
-  void run_tick(sim::Tick now) override;
+  kern::Kernel& kernel() { return *m_kernel; }
+
+  // The world the engine drives is the kernel.
+  bool has_runnable_work() const override { return m_kernel->has_runnable_work(); }
+  void run_tick(sim::Tick now) override { m_kernel->run_tick(now); }
+
+  // The credentials a process of this user starts with: the user's uid as real, effective and
+  // saved uid, and its group list (primary group first) as the era's kernel keeps it.
+  vfs::Ucred credentials_of(const User& user) const;
 
   std::optional<AccountError> add_group(Group group);
   std::optional<AccountError> add_user(User user);
@@ -80,6 +90,7 @@ class Machine final : public sim::World {
  private:
   MachineConfig m_config;
   sim::Engine m_engine;
+  std::unique_ptr<kern::Kernel> m_kernel;
   std::vector<Group> m_groups;  // in the order added, as /etc/group lists them
   std::vector<User> m_users;    // in the order added, as /etc/passwd lists them
 };
