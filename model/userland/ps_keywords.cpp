@@ -177,31 +177,36 @@ std::optional<std::size_t> find_ps_keyword(std::string_view name) {
 
 void parse_ps_format(std::string_view list, bool user_list, std::vector<PsColumn>& columns,
                      ProgramOutput& diagnostics) {
-  // Mirrors parsefmt()'s strsep() walk; `rest` empty-optional is strsep's NULL.
-  std::optional<std::string_view> rest = list;
-  while (rest.has_value() && !rest->empty()) {
-    std::optional<std::string_view> item;
-    std::size_t stop = rest->find_first_of("= \t,\n");
-    if (stop != std::string_view::npos && (*rest)[stop] == '=') {
+  // Mirrors parsefmt()'s strsep() walk; `at_end` stands for strsep's NULL. (Plain values rather
+  // than std::optional<std::string_view>, which GCC 12 misreports as uninitialised at -O2.)
+  std::string_view rest = list;
+  bool at_end = false;
+  while (!at_end && !rest.empty()) {
+    std::string_view item;
+    bool have_item = false;
+    std::size_t stop = rest.find_first_of("= \t,\n");
+    if (stop != std::string_view::npos && rest[stop] == '=') {
       // An item with '=' names a header that may contain separators: it takes the rest.
-      item = *rest;
-      rest.reset();
+      item = rest;
+      have_item = true;
+      at_end = true;
     } else {
-      while (rest.has_value()) {
-        std::size_t end = rest->find_first_of(kSeparators);
-        std::string_view token = rest->substr(0, end);
+      while (!at_end) {
+        std::size_t end = rest.find_first_of(kSeparators);
+        std::string_view token = rest.substr(0, end);
         if (end == std::string_view::npos) {
-          rest.reset();
+          at_end = true;
         } else {
-          rest = rest->substr(end + 1);
+          rest = rest.substr(end + 1);
         }
         if (!token.empty()) {
           item = token;
+          have_item = true;
           break;
         }
       }
     }
-    if (item.has_value()) add_item(*item, user_list, columns, diagnostics);
+    if (have_item) add_item(item, user_list, columns, diagnostics);
   }
 }
 
