@@ -26,3 +26,17 @@ foreach(scenario ${PROCSIM_ERROR_SCENARIOS})
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_error.cmake
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 endforeach()
+
+# `procsim asm`: one program per architecture with its expected listing, and a source that does
+# not assemble with its expected diagnostic.
+foreach(arch amd64 i386 arm64 riscv64)
+  add_test(NAME asm/${arch}
+           COMMAND ${CMAKE_COMMAND} -DPROCSIM=$<TARGET_FILE:procsim> -DARCH=${arch}
+                   -DSOURCE=tests/asm/${arch}.s -DEXPECTED=tests/asm/${arch}.expected -DSTATUS=0
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_listing.cmake
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endforeach()
+add_test(NAME asm/bad
+         COMMAND ${CMAKE_COMMAND} -DPROCSIM=$<TARGET_FILE:procsim> -DARCH=amd64 -DSOURCE=tests/asm/bad.s
+                 -DEXPECTED=tests/asm/bad.expected -DSTATUS=2 -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_listing.cmake
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

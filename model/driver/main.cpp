@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "model/driver/asm_command.h"
 #include "model/driver/cli.h"
 #include "model/driver/runner.h"
 
@@ -18,9 +19,7 @@ int dispatch(const procsim::driver::Invocation& invocation) {
       return 0;
     case Command::Version: std::fputs(kVersion, stdout); return 0;
     case Command::Run: return procsim::driver::run_scenarios(invocation.run, stdout, stderr);
-    case Command::Asm:
-      std::fputs("procsim: asm: the assembler is not part of this build yet\n", stderr);
-      return 2;
+    case Command::Asm: return procsim::driver::assemble_file(invocation.assemble, stdout, stderr);
   }
   return 2;
 }

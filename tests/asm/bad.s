@@ -1,0 +1,4 @@
+	.text
+_start:
+	movl	$1, %eax
+	movz	%eax, %ebx
