@@ -23,16 +23,21 @@ class FlatMemory final : public machine::GuestMemory {
   FlatMemory(std::uint64_t base, base::Bytes bytes) : m_base(base), m_bytes(std::move(bytes)) {
     m_bytes.resize((m_bytes.size() + 4095) / 4096 * 4096);
   }
-  machine::MemFault read(std::uint64_t address, std::span<std::uint8_t> out) override { return copy(address, out); }
+  machine::MemFault read(std::uint64_t address, std::span<std::uint8_t> out) override {
+    return copy(address, out);
+  }
   machine::MemFault write(std::uint64_t, std::span<const std::uint8_t>) override {
     return machine::MemFault::Protection;
   }
-  machine::MemFault fetch(std::uint64_t address, std::span<std::uint8_t> out) override { return copy(address, out); }
+  machine::MemFault fetch(std::uint64_t address, std::span<std::uint8_t> out) override {
+    return copy(address, out);
+  }
   std::uint64_t code_generation() const override { return 0; }
 
  private:
   machine::MemFault copy(std::uint64_t address, std::span<std::uint8_t> out) {
-    if (address < m_base || address - m_base + out.size() > m_bytes.size()) return machine::MemFault::Unmapped;
+    if (address < m_base || address - m_base + out.size() > m_bytes.size())
+      return machine::MemFault::Unmapped;
     std::memcpy(out.data(), m_bytes.data() + (address - m_base), out.size());
     return machine::MemFault::None;
   }
@@ -85,8 +90,8 @@ int main() {
     machine::StopInfo stop = interpreter.run(state, memory, kInstructions);
     double seconds = seconds_since(start);
     double rate = static_cast<double>(stop.instructions_executed) / seconds;
-    std::printf("spin %-8s %6.0f M simulated instructions/s (%s after %llu), %.3f of native\n", program.name.data(),
-                rate / 1e6, machine::stop_reason_name(stop.reason).data(),
+    std::printf("spin %-8s %6.0f M simulated instructions/s (%s after %llu), %.3f of native\n",
+                program.name.data(), rate / 1e6, machine::stop_reason_name(stop.reason).data(),
                 static_cast<unsigned long long>(stop.instructions_executed), rate / native);
   }
   return 0;
