@@ -193,6 +193,20 @@ SyntaxResult<base::Bytes> build_gid_list(const CallArgument& argument) {
   return bytes;
 }
 
+// {A, B, ...} for a plain pointer: a structure of 64-bit fields, such as struct rlimit.
+SyntaxResult<base::Bytes> build_words(const CallArgument& argument) {
+  if (argument.kind != ArgumentKind::List) {
+    return base::fail(error_at(argument, fmt::format("expected a pointer (NULL, a number, &name or {{...}}), "
+                                                     "not '{}'",
+                                                     argument.raw)));
+  }
+  base::Bytes bytes(argument.parts.size() * 8);
+  for (std::size_t i = 0; i < argument.parts.size(); ++i) {
+    base::store_le<std::uint64_t>(bytes, i * 8, TRY(number_of(argument.parts[i])));
+  }
+  return bytes;
+}
+
 SyntaxResult<base::Bytes> no_in_value(const CallArgument& argument) {
   return base::fail(error_at(
       argument, fmt::format("expected a pointer (NULL, a number or &name), not '{}'", argument.raw)));
@@ -235,9 +249,9 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
       return pointer_argument(argument, format, size, scratch, outs, build_gid_list);
     case kern::ArgFormat::OutBuffer:
     case kern::ArgFormat::StatusOut:
-    case kern::ArgFormat::Rusage:
+    case kern::ArgFormat::Rusage: return pointer_argument(argument, format, size, scratch, outs, no_in_value);
     case kern::ArgFormat::Pointer:
-      return pointer_argument(argument, format, size, scratch, outs, no_in_value);
+      return pointer_argument(argument, format, size, scratch, outs, build_words);
     default: return number_of(argument);
   }
 }
@@ -342,6 +356,16 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
       return text + "}";
     }
     case kern::ArgFormat::Rusage: return "";
+    case kern::ArgFormat::Pointer: {
+      std::string text = " {";
+      for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
+        auto word = base::load_le<std::uint64_t>(bytes, i);
+        // RLIM_INFINITY reads better by name.
+        std::string value = word == 0x7fffffffffffffffULL ? "RLIM_INFINITY" : fmt::format("{}", word);
+        text += fmt::format("{}{}", i == 0 ? "" : ", ", value);
+      }
+      return text + "}";
+    }
     default: {
       std::string text(bytes.begin(), bytes.end());
       return " \"" + base::c_escape(text) + "\"";
