@@ -409,25 +409,7 @@ StopInfo stop_for(Outcome outcome, const Core& core, const CpuState& state, std:
 }  // namespace
 
 const Insn* Engine::instruction_at(std::uint64_t pc, GuestMemory& memory, StopInfo& stop) {
-  if ((pc & 3) != 0) {
-    stop.reason = StopReason::MisalignedPc;
-    stop.fault_address = pc;
-    return nullptr;
-  }
-  MemFault fault = MemFault::None;
-  auto* page = m_cache.page(pc, memory, fault);
-  if (page == nullptr) {
-    stop.reason = StopReason::MemoryFault;
-    stop.fault = fault;
-    stop.fault_address = pc;
-    stop.access = FaultAccess::Execute;
-    return nullptr;
-  }
-  std::uint64_t offset = pc - page->base;
-  if (const Insn* cached = page->find(offset)) return cached;
-  std::uint32_t word =
-      base::load_le<std::uint32_t>(base::ByteSpan(page->bytes.data(), page->available), offset);
-  return &page->add(offset, decode(word, pc));
+  return fetch_fixed32(m_cache, pc, memory, stop, decode);
 }
 
 StopInfo Engine::run(CpuState& state, GuestMemory& memory, std::uint64_t max_instructions) {

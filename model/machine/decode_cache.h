@@ -11,7 +11,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/machine/cpu.h"
 #include "model/machine/guest_memory.h"
+#include "sim/base/bytes.h"
 #include "sim/base/assert.h"
 
 namespace procsim::machine {
@@ -104,5 +106,31 @@ class DecodeCache {
   std::uint64_t m_generation = 0;
   bool m_synced = false;
 };
+
+// The fixed-width (4-byte, little-endian) instruction at `pc`, decoded once and then served from
+// the cache: the fetch path the arm64 and riscv64 interpreters share. A misaligned pc or a fetch
+// fault fills `stop` and gives nullptr.
+template <typename Insn, typename Decode>
+const Insn* fetch_fixed32(DecodeCache<Insn>& cache, std::uint64_t pc, GuestMemory& memory, StopInfo& stop,
+                          Decode decode) {
+  if ((pc & 3) != 0) {
+    stop.reason = StopReason::MisalignedPc;
+    stop.fault_address = pc;
+    return nullptr;
+  }
+  MemFault fault = MemFault::None;
+  auto* page = cache.page(pc, memory, fault);
+  if (page == nullptr) {
+    stop.reason = StopReason::MemoryFault;
+    stop.fault = fault;
+    stop.fault_address = pc;
+    stop.access = FaultAccess::Execute;
+    return nullptr;
+  }
+  std::uint64_t offset = pc - page->base;
+  if (const Insn* cached = page->find(offset)) return cached;
+  std::uint32_t word = base::load_le<std::uint32_t>(base::ByteSpan(page->bytes.data(), page->available), offset);
+  return &page->add(offset, decode(word, pc));
+}
 
 }  // namespace procsim::machine
