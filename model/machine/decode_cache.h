@@ -13,8 +13,8 @@
 
 #include "model/machine/cpu.h"
 #include "model/machine/guest_memory.h"
-#include "sim/base/bytes.h"
 #include "sim/base/assert.h"
+#include "sim/base/bytes.h"
 
 namespace procsim::machine {
 
@@ -129,7 +129,8 @@ const Insn* fetch_fixed32(DecodeCache<Insn>& cache, std::uint64_t pc, GuestMemor
   }
   std::uint64_t offset = pc - page->base;
   if (const Insn* cached = page->find(offset)) return cached;
-  std::uint32_t word = base::load_le<std::uint32_t>(base::ByteSpan(page->bytes.data(), page->available), offset);
+  std::uint32_t word =
+      base::load_le<std::uint32_t>(base::ByteSpan(page->bytes.data(), page->available), offset);
   return &page->add(offset, decode(word, pc));
 }
 
