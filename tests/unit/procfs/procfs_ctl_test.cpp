@@ -25,7 +25,7 @@ vfs::KResult<void> ioctl_int(ProcfsMachine& m, kern::Pid as, int fd, std::uint32
                              std::uint32_t value) {
   std::array<std::uint8_t, 4> data{};
   base::store_le<std::uint32_t>(data, 0, value);
-  return vfs::kern_ioctl(m.ctx(as), m.fdt, fd, command, data);
+  return vfs::kern_ioctl(m.ctx(as), m.fdt(as), fd, command, data);
 }
 
 // struct procfs_status (LP64): state, flags, events, why, val.
@@ -78,7 +78,7 @@ TEST_CASE("FreeBSD 4 ctl: self-attach, size, offset and permission errors") {
   CHECK(m.write(debugger, self, "attach\nxx").error() == Errno::Emsgsize);
   CHECK(m.write(debugger, self, "ATTACH").error() == Errno::Eopnotsupp);
   // The descriptor's offset stays 0, so writes keep working.
-  CHECK(m.fdt.get(self).value()->offset() == 0);
+  CHECK(m.fdt(debugger).get(self).value()->offset() == 0);
   CHECK(m.write(debugger, self, "run").error() == Errno::Ebusy);
   kern::Pid root = m.tm.spawn();
   int other = m.open_ok(root, ctl_path(stranger), vfs::kOWronly);
@@ -118,27 +118,27 @@ TEST_CASE("PIOC ioctls work on mem only in FreeBSD 8; the last close clears the 
   int mem = m.open_ok(a, fmt::format("/proc/{}/mem", b.value()), vfs::kORdwr);
   REQUIRE(ioctl_int(m, a, mem, kPiocbis, kern::S_EXEC | kern::S_EXIT).ok());
   std::array<std::uint8_t, 32> raw{};
-  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt, mem, kPiocstatus, raw).ok());
+  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt(a), mem, kPiocstatus, raw).ok());
   Status status = decode_status(raw);
   CHECK(status.state == 1);
   CHECK(status.events == (kern::S_EXEC | kern::S_EXIT));
   CHECK(status.why == 0);
   REQUIRE(ioctl_int(m, a, mem, kPiocsfl, kern::PF_LINGER).ok());
   std::array<std::uint8_t, 4> flags{};
-  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt, mem, kPiocgfl, flags).ok());
+  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt(a), mem, kPiocgfl, flags).ok());
   CHECK(base::load_le<std::uint32_t>(flags, 0) == kern::PF_LINGER);
   // PIOCCONT on a process that is not at a stop event does nothing in FreeBSD 8.
   CHECK(ioctl_int(m, a, mem, kPioccont, 0).ok());
   int status_fd = m.open_ok(a, fmt::format("/proc/{}/status", b.value()), vfs::kORdonly);
-  CHECK(vfs::kern_ioctl(m.ctx(a), m.fdt, status_fd, kPiocstatus, raw).error() == Errno::Enotty);
+  CHECK(vfs::kern_ioctl(m.ctx(a), m.fdt(a), status_fd, kPiocstatus, raw).error() == Errno::Enotty);
   int dir_fd = m.open_ok(a, fmt::format("/proc/{}", b.value()), vfs::kORdonly);
-  CHECK(vfs::kern_ioctl(m.ctx(a), m.fdt, dir_fd, kPiocstatus, raw).error() == Errno::Einval);
+  CHECK(vfs::kern_ioctl(m.ctx(a), m.fdt(a), dir_fd, kPiocstatus, raw).error() == Errno::Einval);
   // PF_LINGER: the stops survive the last close.
-  REQUIRE(vfs::kern_close(m.ctx(a), m.fdt, mem).ok());
+  REQUIRE(vfs::kern_close(m.ctx(a), m.fdt(a), mem).ok());
   CHECK(m.tm.proc(b).stops == (kern::S_EXEC | kern::S_EXIT));
   mem = m.open_ok(a, fmt::format("/proc/{}/mem", b.value()), vfs::kORdwr);
   REQUIRE(ioctl_int(m, a, mem, kPiocsfl, 0).ok());
-  REQUIRE(vfs::kern_close(m.ctx(a), m.fdt, mem).ok());
+  REQUIRE(vfs::kern_close(m.ctx(a), m.fdt(a), mem).ok());
   CHECK(m.tm.proc(b).stops == 0);
 }
 
@@ -150,7 +150,7 @@ TEST_CASE("FreeBSD 4 takes PIOC ioctls on any node and refuses PIOCCONT when not
   CHECK(m.tm.proc(a).stops == kern::S_SIG);
   CHECK(ioctl_int(m, a, status_fd, 0x20007005, 0).error() == Errno::Einval);
   std::array<std::uint8_t, 32> raw{};
-  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt, status_fd, kPiocstatus, raw).ok());
+  REQUIRE(vfs::kern_ioctl(m.ctx(a), m.fdt(a), status_fd, kPiocstatus, raw).ok());
   CHECK(decode_status(raw).events == kern::S_SIG);
   ProcfsMachine m44(Era::Bsd44);
   kern::Pid c = m44.spawn_as(1001);
@@ -170,12 +170,12 @@ TEST_CASE("A stop event holds the target until PIOCCONT; PIOCWAIT reports it") {
     int mem = m.open_ok(self, fmt::format("/proc/{}/mem", target.value()), vfs::kORdwr);
     REQUIRE(ioctl_int(m, self, mem, kPiocbis, kern::S_SCE).ok());
     std::array<std::uint8_t, 32> raw{};
-    vfs::KResult<void> waited = vfs::kern_ioctl(m.ctx(self), m.fdt, mem, kPiocwait, raw);
+    vfs::KResult<void> waited = vfs::kern_ioctl(m.ctx(self), m.fdt(self), mem, kPiocwait, raw);
     REQUIRE(waited.ok());
     Status status = decode_status(raw);
     log.push_back(fmt::format("state {} why {} val {}", status.state, status.why, status.val));
     REQUIRE(ioctl_int(m, self, mem, kPioccont, 0).ok());
-    REQUIRE(vfs::kern_close(m.ctx(self), m.fdt, mem).ok());
+    REQUIRE(vfs::kern_close(m.ctx(self), m.fdt(self), mem).ok());
     return 0;
   };
   REQUIRE(m.tm.kernel.spawn_program(spec, std::make_unique<kern::HostProgram>(body)).ok());
@@ -199,11 +199,11 @@ TEST_CASE("A descriptor on a process that exited answers as a revoked vnode") {
   CHECK(m.tm.kernel.find_proc(target) == nullptr);
   CHECK(m.read(reader, status_fd).error() == Errno::Eio);
   CHECK(m.write(reader, mem_fd, "x").error() == Errno::Eio);
-  CHECK(vfs::kern_fstat(m.ctx(reader), m.fdt, status_fd).error() == Errno::Ebadf);
+  CHECK(vfs::kern_fstat(m.ctx(reader), m.fdt(reader), status_fd).error() == Errno::Ebadf);
   std::array<std::uint8_t, 32> raw{};
-  CHECK(vfs::kern_ioctl(m.ctx(reader), m.fdt, mem_fd, kPiocstatus, raw).error() == Errno::Enotty);
-  CHECK(vfs::kern_close(m.ctx(reader), m.fdt, status_fd).ok());
-  CHECK(vfs::kern_close(m.ctx(reader), m.fdt, mem_fd).ok());
+  CHECK(vfs::kern_ioctl(m.ctx(reader), m.fdt(reader), mem_fd, kPiocstatus, raw).error() == Errno::Enotty);
+  CHECK(vfs::kern_close(m.ctx(reader), m.fdt(reader), status_fd).ok());
+  CHECK(vfs::kern_close(m.ctx(reader), m.fdt(reader), mem_fd).ok());
   CHECK(m.open(reader, fmt::format("/proc/{}/status", target.value()), vfs::kORdonly).error() ==
         Errno::Enoent);
 }
@@ -215,7 +215,7 @@ TEST_CASE("A debugger's exit kills the process it traces") {
   int fd = m.open_ok(debugger, ctl_path(target), vfs::kOWronly);
   REQUIRE(m.write(debugger, fd, "attach").ok());
   m.tm.run_until_idle();
-  REQUIRE(vfs::kern_close(m.ctx(debugger), m.fdt, fd).ok());
+  REQUIRE(vfs::kern_close(m.ctx(debugger), m.fdt(debugger), fd).ok());
   kern::Pid killer = m.tm.spawn();
   m.tm.kill(killer, debugger.value(), kern::Sigkill);
   m.tm.run_until_idle();

@@ -1,6 +1,6 @@
-// A booted kernel with a memfs root and procfs mounted on /proc in one era, for the vnode layer's
-// tests: file operations run as a chosen process through vfs_syscalls.h with that process's
-// credentials, on the test's own stack (calls that sleep run inside a host program instead).
+// A booted kernel with procfs mounted on /proc in one era, for the vnode layer's tests: file
+// operations run as a chosen process through vfs_syscalls.h with that process's credentials and
+// descriptor table, on the test's own stack (calls that sleep run inside a host program instead).
 #pragma once
 
 #include <cstdint>
@@ -13,8 +13,6 @@
 
 #include "model/procfs/procfs_vfs.h"
 #include "model/vfs/dirent.h"
-#include "model/vfs/memfs.h"
-#include "model/vfs/vfs.h"
 #include "model/vfs/vfs_syscalls.h"
 #include "tests/unit/kern/kernel_test_support.h"
 
@@ -25,36 +23,25 @@ namespace vfs = procsim::vfs;
 namespace kern = procsim::kern;
 namespace base = procsim::base;
 
-// Member order matters: the kernel (whose exit hooks point into the mount) goes before the Vfs,
-// and the descriptor table before both.
+// The kernel's own root file system, with procfs mounted on its /proc. Each process uses its own
+// descriptor table, so exit closes what it left open.
 class ProcfsMachine {
  public:
   explicit ProcfsMachine(vfs::Era machine_era, procfs::ProcfsSeams seams = {})
-      : era(machine_era), vfs(machine_era), tm(kern::testing::checked_config(machine_era)), fdt(vfs.files()) {
-    auto memfs = std::make_unique<vfs::Memfs>(vfs.devices(), vfs::MemfsParams{}, vfs::MemfsNodeSpec{});
-    vfs::Memfs* root = memfs.get();
-    REQUIRE(
-        vfs.mount_root(std::move(memfs), vfs::MountOptions{"/dev/ad0s1a", "/", 0, vfs::Uid(0), 0x5a00}).ok());
-    vfs::MemfsNodeSpec proc_dir;
-    proc_dir.mode = 0555;
-    REQUIRE(root->make_directory("/proc", proc_dir).ok());
-    REQUIRE(procfs::mount_procfs(vfs, tm.kernel, era, "/proc", std::move(seams)).ok());
-    fdt.set_fd_limit(64);
-    fdt.set_cdir(vfs::VnodeRef::acquire(vfs.root_vnode()));
-    fdt.set_rdir(vfs::VnodeRef::acquire(vfs.root_vnode()));
+      : era(machine_era), tm(kern::testing::checked_config(machine_era)) {
+    REQUIRE(procfs::mount_procfs(tm.kernel.vfs(), tm.kernel, era, "/proc", std::move(seams)).ok());
   }
 
   // The context of process `pid` (its credentials as they are now).
-  vfs::VfsContext ctx(kern::Pid pid) {
-    return vfs::VfsContext{tm.proc(pid).cred, fdt.rdir(), fdt.cdir(), pid.value(), era, now};
-  }
+  vfs::VfsContext ctx(kern::Pid pid) { return tm.kernel.vfs_context(tm.proc(pid)); }
+  vfs::FileTable& fdt(kern::Pid pid) { return tm.kernel.fdtable(tm.proc(pid)); }
 
   kern::Pid spawn_as(std::uint32_t uid, std::optional<kern::Pid> ppid = std::nullopt) {
     return tm.spawn_as(uid, ppid);
   }
 
   vfs::KResult<int> open(kern::Pid as, std::string_view path, vfs::OpenFlags flags) {
-    return vfs::kern_open(ctx(as), fdt, path, flags, 0);
+    return vfs::kern_open(ctx(as), fdt(as), path, flags, 0);
   }
 
   int open_ok(kern::Pid as, std::string_view path, vfs::OpenFlags flags) {
@@ -66,12 +53,12 @@ class ProcfsMachine {
   // One read of up to `size` bytes.
   vfs::KResult<std::string> read(kern::Pid as, int fd, std::size_t size = 4096) {
     base::Bytes buffer(size);
-    std::size_t n = TRY(vfs::kern_read(ctx(as), fdt, fd, buffer));
+    std::size_t n = TRY(vfs::kern_read(ctx(as), fdt(as), fd, buffer));
     return std::string(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
   vfs::KResult<std::size_t> write(kern::Pid as, int fd, std::string_view text) {
-    return vfs::kern_write(ctx(as), fdt, fd, bytes_of(text));
+    return vfs::kern_write(ctx(as), fdt(as), fd, bytes_of(text));
   }
 
   // The whole text of a file, opened and closed by `as`.
@@ -79,7 +66,7 @@ class ProcfsMachine {
     int fd = open_ok(as, path, vfs::kORdonly);
     vfs::KResult<std::string> text = read(as, fd);
     REQUIRE(text.ok());
-    REQUIRE(vfs::kern_close(ctx(as), fdt, fd).ok());
+    REQUIRE(vfs::kern_close(ctx(as), fdt(as), fd).ok());
     return text.value();
   }
 
@@ -87,12 +74,12 @@ class ProcfsMachine {
   std::vector<vfs::Dirent> list(kern::Pid as, std::string_view path, std::size_t buffer_bytes = 4096) {
     int fd = open_ok(as, path, vfs::kORdonly);
     base::Bytes buffer(buffer_bytes);
-    vfs::KResult<vfs::DirentriesResult> got = vfs::kern_getdirentries(ctx(as), fdt, fd, buffer);
+    vfs::KResult<vfs::DirentriesResult> got = vfs::kern_getdirentries(ctx(as), fdt(as), fd, buffer);
     REQUIRE(got.ok());
     buffer.resize(got.value().bytes);
     std::optional<std::vector<vfs::Dirent>> records = vfs::decode_dirents(buffer);
     REQUIRE(records.has_value());
-    REQUIRE(vfs::kern_close(ctx(as), fdt, fd).ok());
+    REQUIRE(vfs::kern_close(ctx(as), fdt(as), fd).ok());
     return *records;
   }
 
@@ -107,10 +94,7 @@ class ProcfsMachine {
   }
 
   vfs::Era era;
-  vfs::Timespec now{1243080600, 0};
-  vfs::Vfs vfs;
   kern::testing::TestMachine tm;
-  vfs::FileTable fdt;
 };
 
 }  // namespace procfs_test
