@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/driver/script_structs.h"
 #include "model/kern/rlimit.h"
 #include "model/kern/signal.h"
 #include "model/kern/sys_handlers.h"
@@ -81,6 +82,22 @@ constexpr std::array kConstants = {
     NamedConstant{"TIOCGETA", 0x402c7413},
     NamedConstant{"TIOCGPGRP", 0x40047477},
     NamedConstant{"TIOCSPGRP", 0x80047476},
+    NamedConstant{"PIOCBIS", 0x20047001},
+    NamedConstant{"PIOCBIC", 0x20047002},
+    NamedConstant{"PIOCSFL", 0x20047003},
+    NamedConstant{"PIOCWAIT", 0x40207004},
+    NamedConstant{"PIOCCONT", 0x20047005},
+    NamedConstant{"PIOCSTATUS", 0x40207006},
+    NamedConstant{"PIOCGFL", 0x40047007},
+    NamedConstant{"S_EXEC", 0x01},
+    NamedConstant{"S_SIG", 0x02},
+    NamedConstant{"S_SCE", 0x04},
+    NamedConstant{"S_SCX", 0x08},
+    NamedConstant{"S_CORE", 0x10},
+    NamedConstant{"S_EXIT", 0x20},
+    NamedConstant{"PF_LINGER", 0x1},
+    NamedConstant{"PF_ISUGID", 0x2},
+    NamedConstant{"PF_FORK", 0x4},
 };
 
 std::optional<std::uint64_t> constant_value(std::string_view name) {
@@ -328,6 +345,14 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
     }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));
   }
+  // An ioctl's &name receives as many bytes as the command copies out.
+  if (row.number == kern::Sysno::Ioctl && !marshalled.outs.empty()) {
+    auto command = static_cast<std::uint32_t>(marshalled.request.args[1]);
+    marshalled.outs.back().ioctl_command = command;
+    if (std::optional<std::size_t> size = ioctl_out_size(command)) {
+      marshalled.outs.back().size = std::max<std::size_t>(*size, 1);
+    }
+  }
   if (buffer_omitted) {
     std::uint64_t length = marshalled.request.args[omitted_out + 1];
     if (length > kScriptScratchBytes / 2) {
@@ -413,6 +438,9 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
     case kern::ArgFormat::Rusage: return "";
     case kern::ArgFormat::StatOut: return describe_stat(bytes);
     case kern::ArgFormat::Pointer: {
+      if (out.ioctl_command != 0) {
+        if (std::optional<std::string> named = describe_ioctl_out(out.ioctl_command, bytes)) return *named;
+      }
       std::string text = " {";
       for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
         auto word = base::load_le<std::uint64_t>(bytes, i);
@@ -440,6 +468,11 @@ std::string format_call_result(const MarshalledCall& call, const kern::SyscallRe
   for (const auto& out : call.outs) {
     // wait4 with WNOHANG and nothing to report leaves *status untouched.
     if (out.format == kern::ArgFormat::StatusOut && result.retval[0] == 0) continue;
+    if (call.row->number == kern::Sysno::Getdirentries && out.format == kern::ArgFormat::OutBuffer) {
+      base::Bytes records(std::min<std::uint64_t>(result.retval[0], out.size));
+      text += memory.copyin(out.addr, records).is_error() ? " <unreadable>" : describe_dirents(records);
+      continue;
+    }
     text += describe_out(out, result, memory);
   }
   return text;

@@ -26,6 +26,7 @@ struct OutArgument {
   kern::ArgFormat format = kern::ArgFormat::OutBuffer;
   kern::UserAddr addr{0};
   std::size_t size = 0;
+  std::uint32_t ioctl_command = 0;  // ioctl: the command whose out-structure this is
 };
 
 struct MarshalledCall {
