@@ -307,6 +307,11 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
     case kern::ArgFormat::StatOut:
     case kern::ArgFormat::Rusage: return pointer_argument(argument, format, size, scratch, outs, no_in_value);
     case kern::ArgFormat::Pointer:
+      // A value passed in the pointer's place (an ioctl's int argument) may be named.
+      if (argument.kind == ArgumentKind::Flags ||
+          (argument.kind == ArgumentKind::Identifier && !is_null(argument))) {
+        return number_of(argument);
+      }
       return pointer_argument(argument, format, size, scratch, outs, build_words);
     default: return number_of(argument);
   }
