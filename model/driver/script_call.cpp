@@ -140,6 +140,11 @@ class Scratch {
     }
     kern::UserAddr addr{kScriptScratchAddr + m_used};
     m_used += rounded == 0 ? 16 : rounded;
+    // An out-argument starts zeroed, so what the call did not fill reads as zeros.
+    base::Bytes zeros(static_cast<std::size_t>(rounded));
+    if (m_memory.copyout(addr, zeros).is_error()) {
+      return base::fail(error_at(argument, "the process's memory cannot hold this argument"));
+    }
     return addr;
   }
 
@@ -321,10 +326,18 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
   for (std::size_t i = 0; i < row.nargs; ++i) {
     if (buffer_omitted && i == omitted_out) continue;
     const CallArgument& argument = call.arguments[given++];
-    // The length that follows a buffer sizes it.
+    // The length that follows a buffer sizes it; an ioctl's argument is sized by its command.
     std::uint64_t next = 0;
     if (given < call.arguments.size() && call.arguments[given].kind == ArgumentKind::Integer) {
       next = call.arguments[given].bits;
+    }
+    std::size_t ioctl_size = (marshalled.request.args[1] >> 16) & 0x1fff;
+    if (row.number == kern::Sysno::Ioctl && i == 2 && argument.kind == ArgumentKind::Reference &&
+        ioctl_size > 0) {
+      kern::UserAddr addr = TRY(scratch.reserve(argument, ioctl_size));
+      marshalled.outs.push_back(OutArgument{kern::ArgFormat::Pointer, addr, ioctl_size, true});
+      marshalled.request.args[i] = addr.value();
+      continue;
     }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));
   }
@@ -414,6 +427,12 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
     case kern::ArgFormat::StatOut: return describe_stat(bytes);
     case kern::ArgFormat::Pointer: {
       std::string text = " {";
+      if (out.int_words) {
+        for (std::size_t i = 0; i + 4 <= bytes.size(); i += 4) {
+          text += fmt::format("{}{}", i == 0 ? "" : ", ", base::load_le<std::int32_t>(bytes, i));
+        }
+        return text + "}";
+      }
       for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
         auto word = base::load_le<std::uint64_t>(bytes, i);
         // RLIM_INFINITY reads better by name.
