@@ -8,6 +8,7 @@
 
 #include "model/kern/rootfs.h"
 #include "model/vfs/memfs.h"
+#include "model/vfs/vfs_syscalls.h"
 #include "tests/unit/kern/kernel_test_support.h"
 
 using namespace procsim::kern;
@@ -167,4 +168,40 @@ TEST_CASE("what a process writes to its terminal is kept for the driver, in orde
   REQUIRE(tty != nullptr);
   CHECK(tty->take_output() == "ok\nok");
   CHECK_FALSE(tty->has_output());
+}
+
+TEST_CASE("fcntl and the generic ioctls: close-on-exec, status flags and FIONREAD") {
+  TestMachine m;
+  Pid pid = m.spawn();
+  CHECK(open_path(m, pid, "/tmp/data", vfs::kORdwr | vfs::kOCreat, 0644) == 0);
+  m.write(pid, kArgB, base::Bytes(40, 'x'));
+  CHECK(m.ok_value(pid, Sysno::Write, {0, kArgB, 40}) == 40);
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 1, 0}) == 0);  // F_GETFD
+  CHECK(m.ok_value(pid, Sysno::Ioctl, {0, vfs::kFioclex, 0}) == 0);
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 1, 0}) == 1);
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 2, 0}) == 0);  // F_SETFD 0
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 1, 0}) == 0);
+  // F_SETFL changes only FCNTLFLAGS: O_APPEND sticks, O_WRONLY does not.
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 4, vfs::kOAppend | vfs::kOWronly}) == 0);
+  CHECK(m.ok_value(pid, Sysno::Fcntl, {0, 3, 0}) == (vfs::kORdwr | vfs::kOAppend));
+  CHECK(m.error_of(pid, Sysno::Fcntl, {0, 99, 0}) == vfs::Errno::Einval);
+  CHECK(m.error_of(pid, Sysno::Fcntl, {7, 1, 0}) == vfs::Errno::Ebadf);
+  // FIONREAD: the bytes between the offset and the end of a regular file.
+  CHECK(m.ok_value(pid, Sysno::Lseek, {0, 10, vfs::kSeekSet}) == 10);
+  CHECK(m.ok_value(pid, Sysno::Ioctl, {0, vfs::kFionread, kArgB}) == 0);
+  CHECK(m.read_value<std::int32_t>(pid, kArgB) == 30);
+  // A command without a direction bit is ENOTTY before the descriptor is looked at.
+  CHECK(m.error_of(pid, Sysno::Ioctl, {9, 0x1234, 0}) == vfs::Errno::Enotty);
+  // TIOCGETA on a regular file: not a terminal.
+  CHECK(m.error_of(pid, Sysno::Ioctl, {0, kTiocgeta, kArgB}) == vfs::Errno::Enotty);
+}
+
+TEST_CASE("a terminal reports FreeBSD's default termios to TIOCGETA") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp3";
+  Pid pid = m.spawn(login);
+  CHECK(m.ok_value(pid, Sysno::Ioctl, {0, kTiocgeta, kArgB}) == 0);
+  CHECK(m.read_value<std::uint32_t>(pid, kArgB + 12) == 0x05cb);  // c_lflag: ICANON|ECHO|...
+  CHECK(m.read_value<std::uint32_t>(pid, kArgB + 40) == 9600);    // c_ospeed
 }
