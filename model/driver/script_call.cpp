@@ -11,6 +11,7 @@
 #include "model/kern/signal.h"
 #include "model/kern/sys_handlers.h"
 #include "model/kern/wait_status.h"
+#include "model/vfs/dirent.h"
 #include "model/vfs/stat.h"
 #include "sim/base/bytes.h"
 #include "sim/base/text.h"
@@ -157,6 +158,11 @@ class Scratch {
     }
     kern::UserAddr addr{kScriptScratchAddr + m_used};
     m_used += rounded == 0 ? 16 : rounded;
+    // An out-argument starts zeroed, so what the call did not fill reads as zeros.
+    base::Bytes zeros(static_cast<std::size_t>(rounded));
+    if (m_memory.copyout(addr, zeros).is_error()) {
+      return base::fail(error_at(argument, "the process's memory cannot hold this argument"));
+    }
     return addr;
   }
 
@@ -343,20 +349,24 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
   for (std::size_t i = 0; i < row.nargs; ++i) {
     if (buffer_omitted && i == omitted_out) continue;
     const CallArgument& argument = call.arguments[given++];
-    // The length that follows a buffer sizes it.
+    // The length that follows a buffer sizes it; an ioctl's argument is sized by its command.
     std::uint64_t next = 0;
     if (given < call.arguments.size() && call.arguments[given].kind == ArgumentKind::Integer) {
       next = call.arguments[given].bits;
     }
+    std::size_t ioctl_size = (marshalled.request.args[1] >> 16) & 0x1fff;
+    if (row.number == kern::Sysno::Ioctl && i == 2 && argument.kind == ArgumentKind::Reference &&
+        ioctl_size > 0) {
+      kern::UserAddr addr = TRY(scratch.reserve(argument, ioctl_size));
+      marshalled.outs.push_back(OutArgument{kern::ArgFormat::Pointer, addr, ioctl_size, true});
+      marshalled.request.args[i] = addr.value();
+      continue;
+    }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));
   }
-  // An ioctl's &name receives as many bytes as the command copies out.
+  // procfs's ioctl structures are shown by field (script_structs.h).
   if (row.number == kern::Sysno::Ioctl && !marshalled.outs.empty()) {
-    auto command = static_cast<std::uint32_t>(marshalled.request.args[1]);
-    marshalled.outs.back().ioctl_command = command;
-    if (std::optional<std::size_t> size = ioctl_out_size(command)) {
-      marshalled.outs.back().size = std::max<std::size_t>(*size, 1);
-    }
+    marshalled.outs.back().ioctl_command = static_cast<std::uint32_t>(marshalled.request.args[1]);
   }
   if (buffer_omitted) {
     std::uint64_t length = marshalled.request.args[omitted_out + 1];
@@ -409,6 +419,19 @@ std::string describe_stat(base::ByteSpan bytes) {
                             base::load_le<std::int64_t>(bytes, 80), base::load_le<std::uint32_t>(bytes, 88));
 }
 
+// A getdirentries buffer by record: ` [2 DT_DIR ".", 2 DT_DIR "..", 3 DT_REG "passwd"]`.
+std::string describe_dirents(base::ByteSpan bytes) {
+  std::optional<std::vector<vfs::Dirent>> records = vfs::decode_dirents(bytes);
+  if (!records) return " <malformed directory entries>";
+  std::string text = " [";
+  for (const vfs::Dirent& record : *records) {
+    if (text.size() > 2) text += ", ";
+    text += fmt::format("{} {} \"{}\"", record.fileno, vfs::dirent_type_name(record.type),
+                        base::c_escape(record.name));
+  }
+  return text + "]";
+}
+
 std::string describe_out(const OutArgument& out, const kern::SyscallResult& result,
                          const kern::UserMemory& memory) {
   std::size_t size = out.size;
@@ -447,6 +470,12 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
         if (std::optional<std::string> named = describe_ioctl_out(out.ioctl_command, bytes)) return *named;
       }
       std::string text = " {";
+      if (out.int_words) {
+        for (std::size_t i = 0; i + 4 <= bytes.size(); i += 4) {
+          text += fmt::format("{}{}", i == 0 ? "" : ", ", base::load_le<std::int32_t>(bytes, i));
+        }
+        return text + "}";
+      }
       for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
         auto word = base::load_le<std::uint64_t>(bytes, i);
         // RLIM_INFINITY reads better by name.
@@ -473,9 +502,11 @@ std::string format_call_result(const MarshalledCall& call, const kern::SyscallRe
   for (const auto& out : call.outs) {
     // wait4 with WNOHANG and nothing to report leaves *status untouched.
     if (out.format == kern::ArgFormat::StatusOut && result.retval[0] == 0) continue;
-    if (call.row->number == kern::Sysno::Getdirentries && out.format == kern::ArgFormat::OutBuffer) {
-      base::Bytes records(std::min<std::uint64_t>(result.retval[0], out.size));
-      text += memory.copyin(out.addr, records).is_error() ? " <unreadable>" : describe_dirents(records);
+    bool directory =
+        call.row->number == kern::Sysno::Getdirentries || call.row->number == kern::Sysno::Getdents;
+    if (directory && out.format == kern::ArgFormat::OutBuffer) {
+      base::Bytes bytes(static_cast<std::size_t>(std::min<std::uint64_t>(result.retval[0], out.size)));
+      text += memory.copyin(out.addr, bytes).is_error() ? " <unreadable>" : describe_dirents(bytes);
       continue;
     }
     text += describe_out(out, result, memory);

@@ -27,6 +27,7 @@ struct OutArgument {
   kern::UserAddr addr{0};
   std::size_t size = 0;
   std::uint32_t ioctl_command = 0;  // ioctl: the command whose out-structure this is
+  bool int_words = false;           // shown as 32-bit ints (an ioctl's argument) rather than 64-bit words
 };
 
 struct MarshalledCall {
