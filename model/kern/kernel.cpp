@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/proc_memory.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -20,6 +21,12 @@ constexpr bool kDebugBuild = false;
 #else
 constexpr bool kDebugBuild = true;
 #endif
+
+vm::SwapConfig swap_config(const KernelConfig& config, const sim::Engine& engine) {
+  vm::SwapConfig swap = config.swap;
+  swap.ticks_per_second = engine.clock().hz();
+  return swap;
+}
 
 // init: it sets up its session and then reaps children forever (sbin/init's wait loop).
 class InitProgram final : public Program {
@@ -37,6 +44,8 @@ Kernel::Kernel(sim::Engine& engine, KernelConfig config)
     : m_engine(engine),
       m_config(std::move(config)),
       m_era(kernel_era_rules(m_config.era)),
+      m_swap(swap_config(m_config, engine), [this](std::string_view text) { m_msgbuf.append(text); }),
+      m_vm_objects(m_swap),
       m_procs(pid_rules(m_config.era)),
       m_msgbuf(m_config.msgbuf_bytes) {
   m_config.policy.securelevel = m_config.securelevel;
@@ -51,6 +60,8 @@ Kernel::~Kernel() {
   for (const auto& [pid, proc] : m_procs.by_pid()) {
     for (const auto& td : proc->threads) td->fiber.reset();
   }
+  // Then the address spaces, while the swap books and the message buffer still exist.
+  for (const auto& [pid, proc] : m_procs.by_pid()) proc->vmspace.reset();
 }
 
 std::uint32_t Kernel::hz() const { return m_engine.clock().hz(); }
@@ -83,7 +94,11 @@ void Kernel::create_proc0() {
   std::uint64_t free_bytes = kSimulatedFreePagesAtBoot * kSimulatedPageSize;
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
-  p.memory = std::make_unique<FlatUserMemory>();
+  // vmspace0: proc0 never runs user code, so its map stays empty.
+  p.vmspace =
+      std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
+                                  m_config.address_space.max_user_address, m_config.address_space.pmap);
+  p.memory = std::make_unique<ProcUserMemory>(*this, p);
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
   td.name = "swapper";
@@ -96,8 +111,13 @@ void Kernel::create_proc0() {
 
 void Kernel::create_init() {
   PROCSIM_ASSERT(m_proc0 != nullptr);
-  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>());
+  auto vmspace = m_proc0->vmspace->fork(vm_caller(*m_proc0));
+  PROCSIM_ASSERT(vmspace.ok());
+  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>(),
+                       std::move(vmspace.value()));
   PROCSIM_ASSERT(p.pid() == Pid(1));
+  // FIXME: init is not exec'd from /sbin/init yet; it gets a host program's address space.
+  p.vmspace = imageless_vmspace(p, ImagelessKind::HostProgram);
   m_initproc = &p;
   (void)m_procs.set_next_pid(Pid(2));
   if (m_era.init_is_system) p.flag |= P_SYSTEM;

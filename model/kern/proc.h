@@ -2,7 +2,7 @@
 // struct thread, struct pgrp and struct session that the model reads (spec/kernel.md §3.1),
 // with the process and thread states changed only through named transitions that check the
 // source state. Locks, reference counts, kqueue notes, itimers, accounting and per-thread
-// resource usage are not modelled; file tables and address spaces are seams filled in later.
+// resource usage are not modelled; the file table is a seam filled in later.
 #pragma once
 
 #include <array>
@@ -22,6 +22,7 @@
 #include "model/kern/sysent.h"
 #include "model/kern/wait_channel.h"
 #include "model/vfs/ucred.h"
+#include "model/vm/vm_map.h"
 #include "sim/base/strong_id.h"
 #include "sim/event_queue.h"
 #include "sim/fiber.h"
@@ -233,8 +234,11 @@ class Proc {
   std::uint64_t child_user_ticks = 0;
   std::uint64_t child_system_ticks = 0;
 
-  std::unique_ptr<UserMemory> memory;  // the user address space as system calls see it
-  std::unique_ptr<Program> program;    // the user code
+  std::unique_ptr<vm::VmMap> vmspace;  // p_vmspace; released by exit, replaced by exec
+  std::unique_ptr<UserMemory> memory;  // copyin/copyout over `vmspace`
+  // Where a host program's argument scratch begins (UserContext::scratch); 0: none mapped.
+  std::uint64_t host_scratch_base = 0;
+  std::unique_ptr<Program> program;  // the user code
   FileTablePlaceholder files;
   std::vector<std::unique_ptr<Thread>> threads;  // p_threads
   int suspcount = 0;                             // p_suspcount

@@ -1,0 +1,26 @@
+// A process's user memory as the kernel's copyin()/copyout() reach it: accesses go through the
+// process's own vmspace, faulting pages in (and copying on write) on behalf of the process, and
+// fail with EFAULT where nothing is mapped or the protection forbids the access (8.3 trap.c's
+// pcb_onfault path). Stack growth, swap charges and COW all happen as for a user access.
+#pragma once
+
+#include "model/kern/program.h"
+
+namespace procsim::kern {
+
+class Kernel;
+class Proc;
+
+class ProcUserMemory final : public UserMemory {
+ public:
+  ProcUserMemory(Kernel& kernel, Proc& proc);
+
+  vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
+  vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
+
+ private:
+  Kernel* m_kernel;
+  Proc* m_proc;
+};
+
+}  // namespace procsim::kern
