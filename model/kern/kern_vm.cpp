@@ -4,6 +4,7 @@
 // books) is model/vm; the system calls that change a map are in sys_vm.cpp.
 #include "model/kern/kernel.h"
 
+#include "model/kern/proc_memory.h"
 #include "model/vm/rwmem.h"
 #include "sim/base/assert.h"
 
@@ -11,15 +12,10 @@ namespace procsim::kern {
 
 namespace {
 
-vfs::Errno errno_of(vm::VmErrno error) {
-  // The VM's errno values are FreeBSD's numbers, as vfs::Errno's are.
-  return static_cast<vfs::Errno>(static_cast<std::uint8_t>(error));
-}
-
 RwmemResult kern_result(const vm::RwmemResult& result) {
   RwmemResult out;
   out.moved = result.moved;
-  if (result.error) out.error = errno_of(*result.error);
+  if (result.error) out.error = errno_from_vm(*result.error);
   return out;
 }
 
@@ -75,6 +71,10 @@ std::unique_ptr<vm::VmMap> Kernel::imageless_vmspace(Proc& p, ImagelessKind kind
       map->insert(std::nullopt, 0, start, start + length, vm::VM_PROT_READ | vm::VM_PROT_WRITE,
                   vm::VM_PROT_ALL, vm::MAP_ACC_CHARGED, caller);
   PROCSIM_ASSERT(result == vm::KernReturn::KERN_SUCCESS);
+  // Without an image there is no data segment: break(2) starts its heap just above the
+  // scripted-call scratch region, where no other mapping of these processes lies.
+  map->vmspace().daddr = kScriptScratchAddr + kScriptScratchBytes;
+  map->vmspace().dsize_pages = 0;
   return map;
 }
 

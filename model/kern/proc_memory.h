@@ -5,11 +5,17 @@
 #pragma once
 
 #include "model/kern/program.h"
+#include "model/vm/vm_types.h"
 
 namespace procsim::kern {
 
 class Kernel;
 class Proc;
+
+// The VM's errno values are FreeBSD's numbers, as vfs::Errno's are.
+constexpr vfs::Errno errno_from_vm(vm::VmErrno error) {
+  return static_cast<vfs::Errno>(static_cast<std::uint8_t>(error));
+}
 
 class ProcUserMemory final : public UserMemory {
  public:

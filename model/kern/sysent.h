@@ -23,6 +23,7 @@ enum class Sysno : std::uint32_t {
   Close = 6,
   Wait4 = 7,
   Chdir = 12,
+  Break = 17,  // obreak(); "break" in syscalls.master's name column
   Getpid = 20,
   Setuid = 23,
   Getuid = 24,
