@@ -1,9 +1,11 @@
 // fork1() as FreeBSD 8.3's kern_fork.c does it (spec/kernel.md §3.3-§3.4): the maxproc and
 // RLIMIT_NPROC limits with their console message and half-second pause, pid allocation, the
 // child's copy of its parent (credentials, signal state, mask, limits, P_SUGID, the parent's
-// process group, the user image and a copy-on-write copy of its address space), the follow-fork debugger
-// handshake; and spawn, the scenario's way of creating a process with chosen ids, credentials, group and
-// session. rfork flags and vfork are not modelled yet.
+// process group, the user image and a copy-on-write copy of its address space), the
+// follow-fork debugger handshake; and spawn, the scenario's way of creating a process with chosen
+// ids, credentials, group and session. A spawned session leader with a terminal gets it as
+// descriptors 0, 1 and 2 (what getty and login leave behind). rfork flags and vfork are not
+// modelled yet.
 #include "model/kern/kernel.h"
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "model/kern/proc_memory.h"
+#include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -39,6 +42,9 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
   child.vmspace = std::move(vmspace);
   child.host_scratch_base = parent.host_scratch_base;
   child.memory = std::make_unique<ProcUserMemory>(*this, child);
+  // fdcopy(): the child shares every open file, and so its offset, with the parent.
+  PROCSIM_ASSERT_MSG(parent.fd != nullptr, "a process that forks has a descriptor table");
+  child.fd = std::make_unique<vfs::FileTable>(parent.fd->fork_copy());
   child.program = std::move(program);
   // The child joins its parent's group right after the parent.
   Pgrp& pgrp = *parent.pgrp;
@@ -156,6 +162,11 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   Pid pid = TRY(m_procs.allocate_pid());
   PROCSIM_ASSERT(!spec.pid || pid == *spec.pid);
   SpawnGroups plan = TRY(plan_spawn_groups(spec, pid, *parent));
+  Tty* terminal = nullptr;
+  if (plan.new_session && spec.tty) {
+    terminal = tty(*spec.tty);
+    if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
+  }
   // A spawned process does not share its parent's image: it gets an address space of its own
   // kind, built once its credentials are final so that the swap charges are its user's.
   auto placeholder = std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
@@ -170,6 +181,9 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   td.name = p.comm;
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
+  if (terminal != nullptr) {
+    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned session leader opens its terminal");
+  }
   p.transition_to_normal();
   start_thread_fiber(td);
   setrunnable(td);
@@ -222,6 +236,7 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
     if (spec.login) session.login = *spec.login;
     session.tty = spec.tty;
     session.has_tty_vnode = spec.tty.has_value();
+    if (spec.tty) session.ttyp = tty(*spec.tty);
   } else if (plan.new_pgrp) {
     Pgrp& pgrp = m_procs.create_pgrp(p.pid(), *plan.session);
     doenterpgrp(p, pgrp);
@@ -231,6 +246,25 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
   if (!p.pgrp->session->has_tty_vnode) p.flag &= ~P_CONTROLT;
   if (plan.controlling_tty) p.flag |= P_CONTROLT;
   PROCSIM_ASSERT(!spec.sid || p.pgrp->session->sid == *spec.sid);
+}
+
+// getty's work for a spawned login: the terminal becomes the session's controlling terminal
+// with the new group in the foreground, and is opened read-write as descriptor 0, then
+// duplicated to 1 and 2.
+vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
+  PROCSIM_ASSERT(p.fd != nullptr && p.fd->open_fds().empty());
+  Session& session = *p.pgrp->session;
+  PROCSIM_ASSERT(session.ttyp == &terminal);
+  terminal.session = &session;
+  terminal.foreground = p.pgrp->pgid;
+  vfs::FileTable& fdt = fdtable(p);
+  vfs::VfsContext ctx = vfs_context(p);
+  std::string path = "/dev/" + terminal.device_name();
+  int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
+  PROCSIM_ASSERT(fd == 0);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
+  return {};
 }
 
 }  // namespace procsim::kern
