@@ -163,7 +163,7 @@ vfs::KResult<void> ProcfsVnodeOps::read_generated(Node node, kern::Proc& target,
     case Node::Etype: text = TRY(fill_etype(snapshot, reader, era)); break;
     case Node::Osrel: text = TRY(fill_osrel(snapshot, reader, era)); break;
     case Node::Map: {
-      const vm::VmMap* map = m_fs->seams().vm_map ? m_fs->seams().vm_map(target) : nullptr;
+      const vm::VmMap* map = m_fs->seams().vm_map ? m_fs->seams().vm_map(target) : target.vmspace.get();
       if (map != nullptr) {
         text = TRY(fill_map(*map, reader, era, vm::kKernelAddresses64));
       } else if (era == Era::FreeBSD8) {
@@ -220,29 +220,41 @@ vfs::KResult<void> ProcfsVnodeOps::write_registers(Node node, kern::Proc& target
 }
 
 // spec §5.2: the file offset is the target address; bytes moved before a fault stay moved and the
-// call still fails with EFAULT.
+// call still fails (EFAULT, or ENOMEM when a copy-on-write copy finds no swap). Without a seam the
+// kernel's proc_rwmem() moves the bytes, the reader's thread paying for copies.
 vfs::KResult<void> ProcfsVnodeOps::transfer_memory(kern::Proc& target, vfs::Uio& uio,
                                                    const vfs::VfsContext& ctx) {
   if (uio.resid() == 0) return {};
   TRY(mem_io_gate(m_fs->era(), target.flag, reader_view(ctx, target)));
   const ProcfsSeams& seams = m_fs->seams();
+  kern::Thread& debugger = caller(ctx)->first_thread();
   auto address = static_cast<std::uint64_t>(uio.offset());
+  kern::RwmemResult result;
   if (uio.rw() == vfs::UioRw::Read) {
-    if (!seams.read_memory) return base::fail(Errno::Efault);
     base::Bytes buffer(uio.resid());
-    std::size_t moved = TRY(seams.read_memory(target, address, buffer));
-    PROCSIM_ASSERT(moved <= buffer.size());
-    uio.move_out(base::ByteSpan(buffer.data(), moved));
-    if (moved < buffer.size()) return base::fail(Errno::Efault);
-    return {};
+    if (seams.read_memory) {
+      vfs::KResult<std::size_t> moved = seams.read_memory(target, address, buffer);
+      result =
+          moved.ok() ? kern::RwmemResult{moved.value(), std::nullopt} : kern::RwmemResult{0, moved.error()};
+    } else {
+      result = m_fs->kernel().proc_rwmem(target, debugger, address, base::MutableByteSpan(buffer));
+    }
+    PROCSIM_ASSERT(result.moved <= buffer.size());
+    uio.move_out(base::ByteSpan(buffer.data(), result.moved));
+  } else {
+    std::int64_t offset = uio.offset();
+    base::Bytes data = copy_of(uio.move_in(uio.resid()));
+    if (seams.write_memory) {
+      vfs::KResult<std::size_t> moved = seams.write_memory(target, address, data);
+      result =
+          moved.ok() ? kern::RwmemResult{moved.value(), std::nullopt} : kern::RwmemResult{0, moved.error()};
+    } else {
+      result = m_fs->kernel().proc_rwmem(target, debugger, address, base::ByteSpan(data));
+    }
+    PROCSIM_ASSERT(result.moved <= data.size());
+    uio.set_offset(offset + static_cast<std::int64_t>(result.moved));
   }
-  if (!seams.write_memory) return base::fail(Errno::Efault);
-  std::int64_t offset = uio.offset();
-  base::Bytes data = copy_of(uio.move_in(uio.resid()));
-  std::size_t moved = TRY(seams.write_memory(target, address, data));
-  PROCSIM_ASSERT(moved <= data.size());
-  uio.set_offset(offset + static_cast<std::int64_t>(moved));
-  if (moved < data.size()) return base::fail(Errno::Efault);
+  if (result.error.has_value()) return base::fail(*result.error);
   return {};
 }
 

@@ -35,14 +35,14 @@ struct ProcfsSeams {
   // The executable's full path: the `file` link (4.4BSD: the vnode lookup of `file` returns).
   // Without it (or when it answers none) the link reads "unknown" and 4.4BSD's lookup is ENOENT.
   std::function<std::optional<std::string>(const kern::Proc&)> text_path;
-  // The process's VM map; none: no address space, so `map` is empty.
+  // The process's VM map (default: its vmspace); none: no address space, so `map` is empty.
   std::function<const vm::VmMap*(const kern::Proc&)> vm_map;
   // The register image of a node (Regs, Fpregs, Dbregs) in the target's native layout, and a
   // write-back. Without them the register files fail with EIO (as for a swapped-out process).
   std::function<vfs::KResult<base::Bytes>(kern::Proc&, Node)> read_registers;
   std::function<vfs::KResult<void>(kern::Proc&, Node, base::ByteSpan)> write_registers;
-  // proc_rwmem(): moves bytes at a target address; the count moved, or EFAULT before any. Without
-  // it `mem` fails with EFAULT (no page of the target is mapped).
+  // Moves bytes at a target address: the count moved, or an error before any. Without them `mem`
+  // uses the kernel's proc_rwmem().
   std::function<vfs::KResult<std::size_t>(kern::Proc&, std::uint64_t, base::MutableByteSpan)> read_memory;
   std::function<vfs::KResult<std::size_t>(kern::Proc&, std::uint64_t, base::ByteSpan)> write_memory;
   // sizeof(struct reg), fpreg, dbreg of a target for getattr (FreeBSD 4's st_size); amd64's by
