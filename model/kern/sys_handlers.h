@@ -75,4 +75,8 @@ vfs::KResult<SyscallReturn> sys_issetugid(Kernel& kernel, Thread& td, const Sysc
 vfs::KResult<SyscallReturn> sys_getrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_setrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// Information calls (sys_info.cpp).
+vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_clock_gettime(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 }  // namespace procsim::kern
