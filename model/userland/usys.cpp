@@ -276,7 +276,26 @@ SysResult<void> Usys::setpgid(std::int32_t pid, std::int32_t pgid) {
 }
 
 SysResult<std::string> Usys::sysctl(std::span<const std::int32_t> name, std::size_t max_bytes) {
+  return sysctl_call(name, max_bytes, {});
+}
+
+SysResult<std::vector<std::int32_t>> Usys::sysctl_name_to_oid(std::string_view name) {
+  // CTL_MAXNAME integers at most.
+  constexpr std::array<std::int32_t, 2> kName2oid = {0, 3};
+  std::string raw = TRY(sysctl_call(kName2oid, 24 * kIntBytes, name));
+  std::vector<std::int32_t> oid;
+  for (std::size_t at = 0; at + kIntBytes <= raw.size(); at += kIntBytes) {
+    auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+    oid.push_back(base::load_le<std::int32_t>(bytes, at));
+  }
+  return oid;
+}
+
+SysResult<std::string> Usys::sysctl_call(std::span<const std::int32_t> name, std::size_t max_bytes,
+                                         std::string_view new_value) {
   m_context->reset_scratch();
+  std::uint64_t new_addr = 0;
+  if (!new_value.empty()) new_addr = TRY(copyout_string(new_value)).value();
   std::vector<std::uint8_t> mib(name.size() * kIntBytes);
   for (std::size_t i = 0; i < name.size(); ++i) base::store_le<std::int32_t>(mib, i * kIntBytes, name[i]);
   UserAddr mib_addr = m_context->scratch(std::max<std::size_t>(mib.size(), 1));
@@ -287,8 +306,8 @@ SysResult<std::string> Usys::sysctl(std::span<const std::int32_t> name, std::siz
   std::array<std::uint8_t, kPointerBytes> raw{};
   base::store_le<std::uint64_t>(raw, 0, asked);
   TRY(m_context->memory().copyout(length, raw));
-  kern::SyscallResult result =
-      trap(Sysno::Sysctl, {mib_addr.value(), name.size(), buffer.value(), length.value(), 0, 0});
+  kern::SyscallResult result = trap(Sysno::Sysctl, {mib_addr.value(), name.size(), buffer.value(),
+                                                    length.value(), new_addr, new_value.size()});
   if (!result.ok()) return fail_with(result);
   TRY(m_context->memory().copyin(length, raw));
   std::size_t got = static_cast<std::size_t>(base::load_le<std::uint64_t>(raw, 0));

@@ -98,12 +98,16 @@ class Usys {
   // Information.
   // sysctl(3) with a numeric name: the bytes the node returned (at most `max_bytes`).
   SysResult<std::string> sysctl(std::span<const std::int32_t> name, std::size_t max_bytes);
+  // sysctlnametomib(3): the numeric name of a node named like "kern.msgbuf".
+  SysResult<std::vector<std::int32_t>> sysctl_name_to_oid(std::string_view name);
   // clock_gettime(CLOCK_REALTIME): seconds since the Epoch.
   SysResult<std::int64_t> time_of_day_seconds();
 
  private:
   kern::SyscallResult trap(kern::Sysno number, std::initializer_list<std::uint64_t> args);
   SysResult<kern::UserAddr> copyout_string(std::string_view text);
+  SysResult<std::string> sysctl_call(std::span<const std::int32_t> name, std::size_t max_bytes,
+                                     std::string_view new_value);
   SysResult<vfs::Stat> stat_call(kern::Sysno number, std::uint64_t first_argument);
 
   kern::UserContext* m_context;
