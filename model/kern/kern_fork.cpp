@@ -3,13 +3,16 @@
 // child's copy of its parent (credentials, signal state, mask, limits, P_SUGID, the parent's
 // process group, the user image), the follow-fork debugger handshake; and spawn, the
 // scenario's way of creating a process with chosen ids, credentials, group and session.
-// rfork flags, vfork and the swap reservation for the forked map are not modelled yet.
+// A spawned session leader with a terminal gets it as descriptors 0, 1 and 2 (what getty and
+// login leave behind). rfork flags, vfork and the swap reservation for the forked map are not
+// modelled yet.
 #include "model/kern/kernel.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -34,6 +37,9 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
     child.pfsflags = parent.pfsflags;
   }
   child.memory = parent.memory ? parent.memory->clone_for_fork() : std::make_unique<FlatUserMemory>();
+  // fdcopy(): the child shares every open file, and so its offset, with the parent.
+  PROCSIM_ASSERT_MSG(parent.fd != nullptr, "a process that forks has a descriptor table");
+  child.fd = std::make_unique<vfs::FileTable>(parent.fd->fork_copy());
   child.program = std::move(program);
   // The child joins its parent's group right after the parent.
   Pgrp& pgrp = *parent.pgrp;
@@ -141,6 +147,11 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   Pid pid = TRY(m_procs.allocate_pid());
   PROCSIM_ASSERT(!spec.pid || pid == *spec.pid);
   SpawnGroups plan = TRY(plan_spawn_groups(spec, pid, *parent));
+  Tty* terminal = nullptr;
+  if (plan.new_session && spec.tty) {
+    terminal = tty(*spec.tty);
+    if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
+  }
   Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program));
   if (spec.cred) p.cred = *spec.cred;
   PROCSIM_ASSERT(m_procs.change_proc_count(p.cred.ruid, 1, 0));
@@ -150,6 +161,9 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   td.name = p.comm;
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
+  if (terminal != nullptr) {
+    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned session leader opens its terminal");
+  }
   p.transition_to_normal();
   start_thread_fiber(td);
   setrunnable(td);
@@ -202,6 +216,7 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
     if (spec.login) session.login = *spec.login;
     session.tty = spec.tty;
     session.has_tty_vnode = spec.tty.has_value();
+    if (spec.tty) session.ttyp = tty(*spec.tty);
   } else if (plan.new_pgrp) {
     Pgrp& pgrp = m_procs.create_pgrp(p.pid(), *plan.session);
     doenterpgrp(p, pgrp);
@@ -211,6 +226,25 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
   if (!p.pgrp->session->has_tty_vnode) p.flag &= ~P_CONTROLT;
   if (plan.controlling_tty) p.flag |= P_CONTROLT;
   PROCSIM_ASSERT(!spec.sid || p.pgrp->session->sid == *spec.sid);
+}
+
+// getty's work for a spawned login: the terminal becomes the session's controlling terminal
+// with the new group in the foreground, and is opened read-write as descriptor 0, then
+// duplicated to 1 and 2.
+vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
+  PROCSIM_ASSERT(p.fd != nullptr && p.fd->open_fds().empty());
+  Session& session = *p.pgrp->session;
+  PROCSIM_ASSERT(session.ttyp == &terminal);
+  terminal.session = &session;
+  terminal.foreground = p.pgrp->pgid;
+  vfs::FileTable& fdt = fdtable(p);
+  vfs::VfsContext ctx = vfs_context(p);
+  std::string path = "/dev/" + terminal.device_name();
+  int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
+  PROCSIM_ASSERT(fd == 0);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
+  return {};
 }
 
 }  // namespace procsim::kern

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/rootfs.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -33,16 +34,33 @@ class InitProgram final : public Program {
 
 }  // namespace
 
+Kernel::Kernel(sim::Engine& engine, KernelConfig config, vfs::Vfs& vfs)
+    : Kernel(engine, std::move(config), nullptr, &vfs) {}
+
 Kernel::Kernel(sim::Engine& engine, KernelConfig config)
+    : Kernel(engine, config,
+             make_root_filesystem(config.era, vfs::Timespec{engine.clock().epoch_seconds(), 0},
+                                  config.params.maxfiles)
+                 .vfs,
+             nullptr) {}
+
+Kernel::Kernel(sim::Engine& engine, KernelConfig config, std::unique_ptr<vfs::Vfs> owned_vfs, vfs::Vfs* vfs)
     : m_engine(engine),
       m_config(std::move(config)),
       m_era(kernel_era_rules(m_config.era)),
+      m_own_vfs(std::move(owned_vfs)),
+      m_vfs(vfs != nullptr ? vfs : m_own_vfs.get()),
+      m_ttys(std::make_unique<TtyTable>(*this, m_config.era)),
       m_procs(pid_rules(m_config.era)),
       m_msgbuf(m_config.msgbuf_bytes) {
   m_config.policy.securelevel = m_config.securelevel;
   PROCSIM_ASSERT(m_config.slice_units_per_tick > 0);
   PROCSIM_ASSERT(m_config.syscall_cost_units > 0);
   PROCSIM_ASSERT(m_config.params.maxproc > 10);
+  PROCSIM_ASSERT_MSG(m_vfs != nullptr && m_vfs->has_root(), "the kernel boots on a mounted root");
+  PROCSIM_ASSERT(m_vfs->era() == m_config.era);
+  m_vfs->files().set_maxfiles(m_config.params.maxfiles);
+  m_ttys->attach(m_vfs->devices(), m_config.era);
 }
 
 Kernel::~Kernel() {
@@ -84,6 +102,11 @@ void Kernel::create_proc0() {
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
   p.memory = std::make_unique<FlatUserMemory>();
+  // fdinit(): an empty table whose directories are the root; init gets a copy at fork.
+  p.fd = std::make_unique<vfs::FileTable>(m_vfs->files());
+  p.fd->set_cdir(vfs::VnodeRef::acquire(m_vfs->root_vnode()));
+  p.fd->set_rdir(vfs::VnodeRef::acquire(m_vfs->root_vnode()));
+  (void)fdtable(p);
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
   td.name = "swapper";

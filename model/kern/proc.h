@@ -2,7 +2,7 @@
 // struct thread, struct pgrp and struct session that the model reads (spec/kernel.md §3.1),
 // with the process and thread states changed only through named transitions that check the
 // source state. Locks, reference counts, kqueue notes, itimers, accounting and per-thread
-// resource usage are not modelled; file tables and address spaces are seams filled in later.
+// resource usage are not modelled; address spaces are a seam filled in later.
 #pragma once
 
 #include <array>
@@ -21,6 +21,7 @@
 #include "model/kern/signal.h"
 #include "model/kern/sysent.h"
 #include "model/kern/wait_channel.h"
+#include "model/vfs/file.h"
 #include "model/vfs/ucred.h"
 #include "sim/base/strong_id.h"
 #include "sim/event_queue.h"
@@ -32,6 +33,7 @@ namespace procsim::kern {
 class Program;
 class UserMemory;
 class Proc;
+class Tty;
 struct Pgrp;
 
 // A thread id. Thread 0 (proc0's) is THREAD0_TID = 100000; later threads take the lowest free
@@ -156,11 +158,12 @@ struct Session {
   Proc* leader = nullptr;  // s_leader; cleared when the leader exits
   int pgrp_count = 0;      // process groups in the session (s_count)
   std::string login;       // s_login
-  // The controlling terminal, by name (s_ttyp), and whether the session still holds its vnode
-  // (s_ttyvp): the leader's exit drops the vnode but the name stays, as in 8.3.
-  // FIXME: terminals are not modelled yet; only the name is kept.
+  // The controlling terminal, by name (what devtoname(s_ttyp) prints), and whether the session
+  // still holds its vnode (s_ttyvp): the leader's exit drops the vnode but the name stays, as in
+  // 8.3. `ttyp` is the device itself (null for a name no driver serves).
   std::optional<std::string> tty;
   bool has_tty_vnode = false;
+  Tty* ttyp = nullptr;
 };
 
 struct Pgrp {
@@ -177,9 +180,6 @@ struct ScriptSlot {
   std::optional<SyscallResult> result;    // the last call's result
   std::vector<Signal> caught;             // signals whose handler ran, in order
 };
-
-// The file table. FIXME: a placeholder until model/vfs has a FileTable.
-struct FileTablePlaceholder {};
 
 class Proc {
  public:
@@ -235,7 +235,9 @@ class Proc {
 
   std::unique_ptr<UserMemory> memory;  // the user address space as system calls see it
   std::unique_ptr<Program> program;    // the user code
-  FileTablePlaceholder files;
+  // p_fd: descriptors, current and root directories, umask. fork copies it (fdcopy); exit
+  // closes every descriptor and frees it (fdfree) before the process becomes a zombie.
+  std::unique_ptr<vfs::FileTable> fd;
   std::vector<std::unique_ptr<Thread>> threads;  // p_threads
   int suspcount = 0;                             // p_suspcount
   std::optional<ScriptSlot> script;              // set for scripted processes

@@ -75,6 +75,32 @@ vfs::KResult<SyscallReturn> sys_issetugid(Kernel& kernel, Thread& td, const Sysc
 vfs::KResult<SyscallReturn> sys_getrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_setrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// File calls (sys_file.cpp).
+vfs::KResult<SyscallReturn> sys_read(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_write(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_open(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_close(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_unlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_chdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fchdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_access(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_dup(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_ioctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_symlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_readlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_umask(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_dup2(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fcntl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_rename(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_mkdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_rmdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_stat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fstat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_lstat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_getdirentries(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_getdents(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_lseek(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 // Information calls (sys_info.cpp).
 vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_clock_gettime(Kernel& kernel, Thread& td, const SyscallRequest& request);
