@@ -10,6 +10,7 @@
 #include "model/kern/signal.h"
 #include "model/kern/sys_handlers.h"
 #include "model/kern/wait_status.h"
+#include "model/vfs/dirent.h"
 #include "model/vfs/stat.h"
 #include "sim/base/bytes.h"
 #include "sim/base/text.h"
@@ -392,6 +393,19 @@ std::string describe_stat(base::ByteSpan bytes) {
                             base::load_le<std::int64_t>(bytes, 80), base::load_le<std::uint32_t>(bytes, 88));
 }
 
+// A getdirentries buffer by record: ` [2 DT_DIR ".", 2 DT_DIR "..", 3 DT_REG "passwd"]`.
+std::string describe_dirents(base::ByteSpan bytes) {
+  std::optional<std::vector<vfs::Dirent>> records = vfs::decode_dirents(bytes);
+  if (!records) return " <malformed directory entries>";
+  std::string text = " [";
+  for (const vfs::Dirent& record : *records) {
+    if (text.size() > 2) text += ", ";
+    text += fmt::format("{} {} \"{}\"", record.fileno, vfs::dirent_type_name(record.type),
+                        base::c_escape(record.name));
+  }
+  return text + "]";
+}
+
 std::string describe_out(const OutArgument& out, const kern::SyscallResult& result,
                          const kern::UserMemory& memory) {
   std::size_t size = out.size;
@@ -459,6 +473,13 @@ std::string format_call_result(const MarshalledCall& call, const kern::SyscallRe
   for (const auto& out : call.outs) {
     // wait4 with WNOHANG and nothing to report leaves *status untouched.
     if (out.format == kern::ArgFormat::StatusOut && result.retval[0] == 0) continue;
+    bool directory =
+        call.row->number == kern::Sysno::Getdirentries || call.row->number == kern::Sysno::Getdents;
+    if (directory && out.format == kern::ArgFormat::OutBuffer) {
+      base::Bytes bytes(static_cast<std::size_t>(std::min<std::uint64_t>(result.retval[0], out.size)));
+      text += memory.copyin(out.addr, bytes).is_error() ? " <unreadable>" : describe_dirents(bytes);
+      continue;
+    }
     text += describe_out(out, result, memory);
   }
   return text;

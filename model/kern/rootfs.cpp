@@ -1,4 +1,5 @@
-// Building the boot root file system; see rootfs.h.
+// Building the boot root file system (see rootfs.h): the directories in table order, then the
+// device nodes, each with the boot time as all four timestamps.
 #include "model/kern/rootfs.h"
 
 #include <string>

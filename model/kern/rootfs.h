@@ -1,9 +1,8 @@
-// The root file system a machine boots with: a memfs laid out like a small FreeBSD system
-// (/bin, /sbin, /usr, /usr/bin, /usr/sbin, /dev, /etc, /tmp, /home and the empty /proc that
-// procfs mounts on), owned by root:wheel, with the device nodes of kDeviceNodes in /dev. memfs
-// hands out inode numbers in creation order from 3 (the root is UFS's ROOTINO, 2), so the
-// layout table below also fixes every inode number. devfs itself is not modelled: /dev is a
-// plain directory of device nodes in every era.
+// The root file system a machine boots with: a memfs laid out like a small FreeBSD system,
+// owned by root:wheel, with the device nodes of kDeviceNodes in /dev and the empty /proc that
+// procfs mounts on. memfs hands out inode numbers in creation order from 3 (the root is UFS's
+// ROOTINO, 2), so the layout table below also fixes every inode number. devfs itself is not
+// modelled: /dev is a plain directory of device nodes in every era.
 #pragma once
 
 #include <array>

@@ -123,9 +123,9 @@ vfs::KResult<void> Tty::set_foreground(base::MutableByteSpan data) {
   if (session == nullptr || p.pgrp->session != session || (p.flag & P_CONTROLT) == 0) {
     return base::fail(vfs::Errno::Enotty);
   }
+  // A negative or unknown id finds no group: EPERM, like one of another session.
   std::int32_t pgid = base::load_le<std::int32_t>(data, 0);
-  if (pgid < 0) return base::fail(vfs::Errno::Einval);
-  Pgrp* pgrp = m_kernel->pgfind(Pid(pgid));
+  Pgrp* pgrp = pgid > 0 ? m_kernel->pgfind(Pid(pgid)) : nullptr;
   if (pgrp == nullptr || pgrp->session != session) return base::fail(vfs::Errno::Eperm);
   foreground = pgrp->pgid;
   return {};
