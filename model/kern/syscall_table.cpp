@@ -43,7 +43,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Kill, "kill", 2, args({A::ProcessId, A::SignalNumber}), sys_kill},
     {Sysno::Getppid, "getppid", 0, kNone, sys_getppid},
     {Sysno::Dup, "dup", 1, args({A::Fd}), sys_dup},
-    {Sysno::Pipe, "pipe", 0, kNone, nullptr},
+    {Sysno::Pipe, "pipe", 0, kNone, sys_pipe},
     {Sysno::Getegid, "getegid", 0, kNone, sys_getegid},
     {Sysno::Getgid, "getgid", 0, kNone, sys_getgid},
     {Sysno::Ioctl, "ioctl", 3, args({A::Fd, A::Hex, A::Pointer}), sys_ioctl},
