@@ -290,6 +290,30 @@ ScriptResult<void> do_wait(Session& session, const Directive& directive, OutputL
   return {};
 }
 
+// `swap [overcommit=N]`: sets vm.overcommit when given, then shows the 2009 swap books
+// (spec/kernel.md §5.3): the policy, the global reservation and each uid's ui_vmsize, in uid
+// order, for every uid that ever held a reservation.
+ScriptResult<void> do_swap(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"overcommit"}));
+  TRY(directive.check_positionals(0));
+  vm::SwapAccount& swap = machine->kernel().swap_account();
+  if (auto overcommit = TRY(directive.get_u64("overcommit"))) {
+    constexpr std::uint64_t kAllBits =
+        vm::SWAP_RESERVE_FORCE_ON | vm::SWAP_RESERVE_RLIMIT_ON | vm::SWAP_RESERVE_ALLOW_NONWIRED;
+    if ((*overcommit & ~kAllBits) != 0) {
+      return base::fail(directive.error_at(directive.find("overcommit")->value_column,
+                                           "overcommit takes the bits 1, 2 and 4"));
+    }
+    swap.set_overcommit(static_cast<std::uint32_t>(*overcommit));
+  }
+  out.push_back(fmt::format("vm.overcommit: {}", swap.config().overcommit));
+  out.push_back(fmt::format("vm.swap_total: {}", swap.config().swap_total_bytes));
+  out.push_back(fmt::format("vm.swap_reserved: {}", swap.reserved_bytes()));
+  for (const auto& [uid, bytes] : swap.per_uid_bytes()) out.push_back(fmt::format("uid {}: {}", uid, bytes));
+  return {};
+}
+
 // One line of terminal output as the transcript shows it: control characters other than tab
 // as \xNN, so that the expected output stays plain text.
 std::string terminal_line(std::string_view line) {
@@ -350,6 +374,7 @@ constexpr std::array kDirectives = {
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},
+    DirectiveSpec{"swap", "swap [overcommit=N]", do_swap},
     DirectiveSpec{"tty", "tty NAME [input=STRING] [eof]", do_tty},
 };
 

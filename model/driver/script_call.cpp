@@ -82,7 +82,26 @@ constexpr std::array kConstants = {
     NamedConstant{"TIOCGETA", 0x402c7413},
     NamedConstant{"TIOCGPGRP", 0x40047477},
     NamedConstant{"TIOCSPGRP", 0x80047476},
+    NamedConstant{"PROT_NONE", 0},
+    NamedConstant{"PROT_READ", 1},
+    NamedConstant{"PROT_WRITE", 2},
+    NamedConstant{"PROT_EXEC", 4},
+    NamedConstant{"MAP_SHARED", 0x1},
+    NamedConstant{"MAP_PRIVATE", 0x2},
+    NamedConstant{"MAP_FIXED", 0x10},
+    NamedConstant{"MAP_STACK", 0x400},
+    NamedConstant{"MAP_ANON", 0x1000},
 };
+
+// Calls whose return value is a user address, shown in hex.
+constexpr std::array kAddressReturningCalls = {kern::Sysno::Mmap};
+
+bool returns_address(const kern::SyscallRow& row) {
+  for (kern::Sysno number : kAddressReturningCalls) {
+    if (row.number == number) return true;
+  }
+  return false;
+}
 
 std::optional<std::uint64_t> constant_value(std::string_view name) {
   for (const auto& constant : kConstants) {
@@ -469,7 +488,9 @@ std::string format_call_result(const MarshalledCall& call, const kern::SyscallRe
   if (!result.ok()) {
     return fmt::format("= -1 {} ({})", vfs::errno_name(*result.error), vfs::errno_text(*result.error));
   }
-  std::string text = fmt::format("= {}", static_cast<std::int64_t>(result.retval[0]));
+  std::string text = call.row != nullptr && returns_address(*call.row)
+                         ? fmt::format("= {:#x}", result.retval[0])
+                         : fmt::format("= {}", static_cast<std::int64_t>(result.retval[0]));
   for (const auto& out : call.outs) {
     // wait4 with WNOHANG and nothing to report leaves *status untouched.
     if (out.format == kern::ArgFormat::StatusOut && result.retval[0] == 0) continue;

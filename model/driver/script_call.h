@@ -18,8 +18,8 @@ namespace procsim::driver {
 
 // Where scripted calls put their strings and structures: a fixed address, so output that shows a
 // pointer is the same on every run.
-inline constexpr std::uint64_t kScriptScratchAddr = 0x10000000;
-inline constexpr std::uint64_t kScriptScratchBytes = 1 << 20;
+inline constexpr std::uint64_t kScriptScratchAddr = kern::kScriptScratchAddr;
+inline constexpr std::uint64_t kScriptScratchBytes = kern::kScriptScratchBytes;
 
 // An argument the call fills, shown after the result.
 struct OutArgument {

@@ -31,7 +31,7 @@ void Kernel::exit1(Thread& td, WaitStatus status) {
   p.xstat = static_cast<std::uint16_t>(status);
   p.flag &= ~(P_TRACED | P_PPWAIT);
   fdfree(p);
-  // The address space stays until the reap, where 8.3's vm_waitproc() frees it.
+  release_vmspace(p);
   session_leader_exit(p);
   fixjobc(p, *p.pgrp, false);
   m_procs.move_to_zombproc(p);
@@ -193,7 +193,7 @@ std::optional<WaitResult> Kernel::wait_check_child(Proc& q, Proc& p, WaitOptions
 }
 
 // The last of a process: out of its parent's children and its group, its times added to the
-// parent's, its uid's process count dropped, its thread ids freed, its memory released.
+// parent's, its uid's process count dropped, its thread ids freed.
 void Kernel::reap(Proc& q, Proc& p) {
   PROCSIM_ASSERT(p.is_zombie());
   PROCSIM_ASSERT(p.pptr == &q);

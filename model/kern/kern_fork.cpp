@@ -1,10 +1,10 @@
 // fork1() as FreeBSD 8.3's kern_fork.c does it (spec/kernel.md §3.3-§3.4): the maxproc and
 // RLIMIT_NPROC limits with their console message and half-second pause, pid allocation, the
 // child's copy of its parent (credentials, signal state, mask, limits, P_SUGID, the parent's
-// process group, the user image), the follow-fork debugger handshake; and spawn, the
-// scenario's way of creating a process with chosen ids, credentials, group and session.
-// A spawned session leader with a terminal gets it as descriptors 0, 1 and 2 (what getty and
-// login leave behind). rfork flags, vfork and the swap reservation for the forked map are not
+// process group, the user image and a copy-on-write copy of its address space), the
+// follow-fork debugger handshake; and spawn, the scenario's way of creating a process with chosen
+// ids, credentials, group and session. A spawned session leader with a terminal gets it as
+// descriptors 0, 1 and 2 (what getty and login leave behind). rfork flags and vfork are not
 // modelled yet.
 #include "model/kern/kernel.h"
 
@@ -12,13 +12,16 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/proc_memory.h"
 #include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
 
-Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program) {
+Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program,
+                         std::unique_ptr<vm::VmMap> vmspace) {
   PROCSIM_ASSERT(&parent_thread.proc() == &parent);
+  PROCSIM_ASSERT(vmspace != nullptr);
   Proc& child = m_procs.create(pid);
   child.comm = parent.comm;
   child.args = parent.args;
@@ -36,7 +39,9 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
     child.stops = parent.stops;
     child.pfsflags = parent.pfsflags;
   }
-  child.memory = parent.memory ? parent.memory->clone_for_fork() : std::make_unique<FlatUserMemory>();
+  child.vmspace = std::move(vmspace);
+  child.host_scratch_base = parent.host_scratch_base;
+  child.memory = std::make_unique<ProcUserMemory>(*this, child);
   // fdcopy(): the child shares every open file, and so its offset, with the parent.
   PROCSIM_ASSERT_MSG(parent.fd != nullptr, "a process that forks has a descriptor table");
   child.fd = std::make_unique<vfs::FileTable>(parent.fd->fork_copy());
@@ -76,11 +81,13 @@ vfs::KResult<void> Kernel::fork_limits(Thread& td) {
   return {};
 }
 
-// Every failed fork prints the maxproc message (at most once a second: ppsratecheck) and
-// pauses the caller for half a second, uninterruptibly, with wmesg "fork".
-void Kernel::fork_failed(Thread& td) {
+// Every failed fork pauses the caller for half a second, uninterruptibly, with wmesg "fork";
+// a failure of the process limits also prints the maxproc message (at most once a second:
+// ppsratecheck). A refused swap reservation (fork1's fail1 path) prints nothing.
+void Kernel::fork_failed(Thread& td, bool limit_message) {
   sim::Tick now = m_engine.now();
-  bool print = !m_last_fork_failure_message || now.value() - m_last_fork_failure_message->value() >= hz();
+  bool print = limit_message &&
+               (!m_last_fork_failure_message || now.value() - m_last_fork_failure_message->value() >= hz());
   if (print) {
     m_last_fork_failure_message = now;
     m_msgbuf.append(fmt::format("maxproc limit exceeded by uid {}, please see tuning(7) and login.conf(5).\n",
@@ -92,14 +99,22 @@ void Kernel::fork_failed(Thread& td) {
 
 vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
   Proc& parent = td.proc();
+  // spec/kernel.md §3.4: the address space is copied (and its fork charge reserved) before the
+  // process limits are looked at; a refused reservation is ENOMEM.
+  PROCSIM_ASSERT(parent.vmspace != nullptr);
+  auto vmspace = parent.vmspace->fork(vm_caller(parent));
+  if (vmspace.is_error()) {
+    fork_failed(td, false);
+    return base::fail(vfs::Errno::Enomem);
+  }
   if (fork_limits(td).is_error()) {
-    fork_failed(td);
+    fork_failed(td, true);
     return base::fail(vfs::Errno::Eagain);
   }
   vfs::KResult<Pid> pid = m_procs.allocate_pid();
   if (pid.is_error()) {
     PROCSIM_ASSERT(m_procs.change_proc_count(parent.cred.ruid, -1, 0));
-    fork_failed(td);
+    fork_failed(td, true);
     return base::fail(vfs::Errno::Eagain);
   }
   std::unique_ptr<Program> program = std::move(td.fork_child_program);
@@ -108,7 +123,7 @@ vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
   bool copied_image = program == nullptr;
   if (copied_image) program = parent.program->clone_for_fork();
   PROCSIM_ASSERT_MSG(program != nullptr, "a host program forks with UserContext::fork(entry)");
-  Proc& child = make_child(parent, td, pid.value(), std::move(program));
+  Proc& child = make_child(parent, td, pid.value(), std::move(program), std::move(vmspace.value()));
   if (copied_image && parent.script) child.script.emplace();
   if ((parent.flag & (P_TRACED | P_FOLLOWFORK)) == (P_TRACED | P_FOLLOWFORK)) {
     td.dbgflags |= TDB_FORK;
@@ -152,8 +167,13 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
     terminal = tty(*spec.tty);
     if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
   }
-  Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program));
+  // A spawned process does not share its parent's image: it gets an address space of its own
+  // kind, built once its credentials are final so that the swap charges are its user's.
+  auto placeholder = std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
+                                                 m_config.address_space.max_user_address);
+  Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program), std::move(placeholder));
   if (spec.cred) p.cred = *spec.cred;
+  p.vmspace = imageless_vmspace(p, scripted ? ImagelessKind::Scripted : ImagelessKind::HostProgram);
   PROCSIM_ASSERT(m_procs.change_proc_count(p.cred.ruid, 1, 0));
   p.comm = spec.comm.substr(0, std::min(spec.comm.size(), kMaxComLen));
   p.args = spec.argv;

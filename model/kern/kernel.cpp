@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/proc_memory.h"
 #include "model/kern/rootfs.h"
 #include "sim/base/assert.h"
 
@@ -21,6 +22,12 @@ constexpr bool kDebugBuild = false;
 #else
 constexpr bool kDebugBuild = true;
 #endif
+
+vm::SwapConfig swap_config(const KernelConfig& config, const sim::Engine& engine) {
+  vm::SwapConfig swap = config.swap;
+  swap.ticks_per_second = engine.clock().hz();
+  return swap;
+}
 
 // init: it sets up its session and then reaps children forever (sbin/init's wait loop).
 class InitProgram final : public Program {
@@ -51,6 +58,8 @@ Kernel::Kernel(sim::Engine& engine, KernelConfig config, std::unique_ptr<vfs::Vf
       m_own_vfs(std::move(owned_vfs)),
       m_vfs(vfs != nullptr ? vfs : m_own_vfs.get()),
       m_ttys(std::make_unique<TtyTable>(*this, m_config.era)),
+      m_swap(swap_config(m_config, engine), [this](std::string_view text) { m_msgbuf.append(text); }),
+      m_vm_objects(m_swap),
       m_procs(pid_rules(m_config.era)),
       m_msgbuf(m_config.msgbuf_bytes) {
   m_config.policy.securelevel = m_config.securelevel;
@@ -69,6 +78,8 @@ Kernel::~Kernel() {
   for (const auto& [pid, proc] : m_procs.by_pid()) {
     for (const auto& td : proc->threads) td->fiber.reset();
   }
+  // Then the address spaces, while the swap books and the message buffer still exist.
+  for (const auto& [pid, proc] : m_procs.by_pid()) proc->vmspace.reset();
 }
 
 std::uint32_t Kernel::hz() const { return m_engine.clock().hz(); }
@@ -101,7 +112,11 @@ void Kernel::create_proc0() {
   std::uint64_t free_bytes = kSimulatedFreePagesAtBoot * kSimulatedPageSize;
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
-  p.memory = std::make_unique<FlatUserMemory>();
+  // vmspace0: proc0 never runs user code, so its map stays empty.
+  p.vmspace =
+      std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
+                                  m_config.address_space.max_user_address, m_config.address_space.pmap);
+  p.memory = std::make_unique<ProcUserMemory>(*this, p);
   // fdinit(): an empty table whose directories are the root; init gets a copy at fork.
   p.fd = std::make_unique<vfs::FileTable>(m_vfs->files());
   p.fd->set_cdir(vfs::VnodeRef::acquire(m_vfs->root_vnode()));
@@ -119,8 +134,13 @@ void Kernel::create_proc0() {
 
 void Kernel::create_init() {
   PROCSIM_ASSERT(m_proc0 != nullptr);
-  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>());
+  auto vmspace = m_proc0->vmspace->fork(vm_caller(*m_proc0));
+  PROCSIM_ASSERT(vmspace.ok());
+  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>(),
+                       std::move(vmspace.value()));
   PROCSIM_ASSERT(p.pid() == Pid(1));
+  // FIXME: init is not exec'd from /sbin/init yet; it gets a host program's address space.
+  p.vmspace = imageless_vmspace(p, ImagelessKind::HostProgram);
   m_initproc = &p;
   (void)m_procs.set_next_pid(Pid(2));
   if (m_era.init_is_system) p.flag |= P_SYSTEM;

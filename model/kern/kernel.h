@@ -46,6 +46,9 @@
 #include "model/vfs/errno.h"
 #include "model/vfs/ucred.h"
 #include "model/vfs/vfs.h"
+#include "model/vm/swap_account.h"
+#include "model/vm/vm_object.h"
+#include "model/vm/vmspace.h"
 #include "sim/engine.h"
 
 namespace procsim::kern {
@@ -69,6 +72,19 @@ struct KernelConfig {
   // debug builds always check).
   bool check_invariants = false;
   std::size_t msgbuf_bytes = MessageBuffer::kDefaultBytes;
+  // The user address space layout of the machine's native ABI, and the swap books' settings
+  // (vm.swap_total, vm.overcommit); the once-a-second rate uses the engine's hz.
+  vm::AddressSpaceParams address_space = vm::kAmd64Params;
+  vm::SwapConfig swap = default_swap_config();
+
+  static vm::SwapConfig default_swap_config();
+};
+
+// What a debugger's proc_rwmem() moved: bytes before the first error, and that error (ENOMEM
+// when swap for a copy-on-write copy was refused, EFAULT otherwise).
+struct RwmemResult {
+  std::size_t moved = 0;
+  std::optional<vfs::Errno> error;
 };
 
 // A process the scenario creates (`spawn`, `login`). Unset fields take the parent's values.
@@ -223,6 +239,19 @@ class Kernel final : public sim::World {
   // inferior(): p is the current process or one of its descendants.
   static bool inferior(const Proc& p, const Proc& ancestor);
 
+  // ---- Address spaces (kern_vm.cpp) ----
+  // What the VM reads from curthread/curproc when `p` touches memory: its real uid, its
+  // RLIMIT_SWAP/STACK/VMEM soft limits, the swap privileges (root's), and the tick.
+  vm::Caller vm_caller(const Proc& p) const;
+  vm::VmObjectStore& vm_objects() { return m_vm_objects; }
+  const vm::SwapAccount& swap_account() const { return m_swap; }
+  vm::SwapAccount& swap_account() { return m_swap; }
+  // proc_rwmem() (spec/kernel.md §2.5) for procfs mem and ptrace: `debugger` is the thread
+  // doing the access, whose ruid pays for copy-on-write copies. Permission checks are the
+  // caller's. A target without an address space (exiting, zombie) moves nothing: EFAULT.
+  RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::MutableByteSpan out);
+  RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::ByteSpan in);
+
   // ---- Tracing ----
   bool tracing() const;
   void trace(KernTrace kind, std::vector<sim::TraceField> fields);
@@ -288,9 +317,16 @@ class Kernel final : public sim::World {
   void run_signal_handler(Thread& td, const SignalFrame& frame);
 
   // Processes (kern_fork.cpp, kern_exit.cpp, kern_proc.cpp).
-  Proc& make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program);
+  Proc& make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program,
+                   std::unique_ptr<vm::VmMap> vmspace);
+  // Address spaces (kern_vm.cpp). A process the kernel creates without an image (init, a
+  // spawned host program, a scripted process) gets a stack and, as its kind needs, the host
+  // argument scratch or the scenario's scripted-call scratch, both anonymous read-write.
+  enum class ImagelessKind : std::uint8_t { HostProgram, Scripted };
+  std::unique_ptr<vm::VmMap> imageless_vmspace(Proc& p, ImagelessKind kind);
+  void release_vmspace(Proc& p);
   vfs::KResult<void> fork_limits(Thread& td);
-  void fork_failed(Thread& td);
+  void fork_failed(Thread& td, bool limit_message);
   struct SpawnGroups {
     bool new_session = false;
     bool new_pgrp = false;
@@ -323,6 +359,10 @@ class Kernel final : public sim::World {
   std::unique_ptr<vfs::Vfs> m_own_vfs;
   vfs::Vfs* m_vfs = nullptr;
   std::unique_ptr<TtyTable> m_ttys;
+  // The machine's swap books and VM objects; every process's map refers to them, so they are
+  // declared before (and outlive) the process table.
+  vm::SwapAccount m_swap;
+  vm::VmObjectStore m_vm_objects;
   ProcTable m_procs;
   RunQueue m_runq;
   SleepQueues m_sleepq;

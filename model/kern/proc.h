@@ -2,7 +2,7 @@
 // struct thread, struct pgrp and struct session that the model reads (spec/kernel.md §3.1),
 // with the process and thread states changed only through named transitions that check the
 // source state. Locks, reference counts, kqueue notes, itimers, accounting and per-thread
-// resource usage are not modelled; address spaces are a seam filled in later.
+// resource usage are not modelled.
 #pragma once
 
 #include <array>
@@ -23,6 +23,7 @@
 #include "model/kern/wait_channel.h"
 #include "model/vfs/file.h"
 #include "model/vfs/ucred.h"
+#include "model/vm/vm_map.h"
 #include "sim/base/strong_id.h"
 #include "sim/event_queue.h"
 #include "sim/fiber.h"
@@ -233,8 +234,11 @@ class Proc {
   std::uint64_t child_user_ticks = 0;
   std::uint64_t child_system_ticks = 0;
 
-  std::unique_ptr<UserMemory> memory;  // the user address space as system calls see it
-  std::unique_ptr<Program> program;    // the user code
+  std::unique_ptr<vm::VmMap> vmspace;  // p_vmspace; released by exit, replaced by exec
+  std::unique_ptr<UserMemory> memory;  // copyin/copyout over `vmspace`
+  // Where a host program's argument scratch begins (UserContext::scratch); 0: none mapped.
+  std::uint64_t host_scratch_base = 0;
+  std::unique_ptr<Program> program;  // the user code
   // p_fd: descriptors, current and root directories, umask. fork copies it (fdcopy); exit
   // closes every descriptor and frees it (fdfree) before the process becomes a zombie.
   std::unique_ptr<vfs::FileTable> fd;

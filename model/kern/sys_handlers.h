@@ -52,6 +52,12 @@ vfs::KResult<SyscallReturn> sys_setsid(Kernel& kernel, Thread& td, const Syscall
 vfs::KResult<SyscallReturn> sys_setpgid(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_nanosleep(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// Memory calls (sys_vm.cpp).
+vfs::KResult<SyscallReturn> sys_mmap(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_munmap(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_mprotect(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_obreak(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 // Signal calls (sys_sig.cpp).
 vfs::KResult<SyscallReturn> sys_kill(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_killpg(Kernel& kernel, Thread& td, const SyscallRequest& request);

@@ -34,6 +34,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Unlink, "unlink", 1, args({A::String}), sys_unlink},
     {Sysno::Chdir, "chdir", 1, args({A::String}), sys_chdir},
     {Sysno::Fchdir, "fchdir", 1, args({A::Fd}), sys_fchdir},
+    {Sysno::Break, "break", 1, args({A::Pointer}), sys_obreak},
     {Sysno::Getpid, "getpid", 0, kNone, sys_getpid},
     {Sysno::Setuid, "setuid", 1, args({A::Uint}), sys_setuid},
     {Sysno::Getuid, "getuid", 0, kNone, sys_getuid},
@@ -52,8 +53,8 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Execve, "execve", 3, args({A::String, A::Pointer, A::Pointer}), nullptr},
     {Sysno::Umask, "umask", 1, args({A::Octal}), sys_umask},
     {Sysno::Vfork, "vfork", 0, kNone, nullptr},
-    {Sysno::Munmap, "munmap", 2, args({A::Pointer, A::Uint}), nullptr},
-    {Sysno::Mprotect, "mprotect", 3, args({A::Pointer, A::Uint, A::Hex}), nullptr},
+    {Sysno::Munmap, "munmap", 2, args({A::Pointer, A::Uint}), sys_munmap},
+    {Sysno::Mprotect, "mprotect", 3, args({A::Pointer, A::Uint, A::Hex}), sys_mprotect},
     {Sysno::Getgroups, "getgroups", 2, args({A::Uint, A::GidList}), sys_getgroups},
     {Sysno::Setgroups, "setgroups", 2, args({A::Uint, A::GidList}), sys_setgroups},
     {Sysno::Getpgrp, "getpgrp", 0, kNone, sys_getpgrp},
@@ -87,7 +88,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Sigsuspend, "sigsuspend", 1, args({A::Sigset}), sys_sigsuspend},
     {Sysno::Sigpending, "sigpending", 1, args({A::Sigset}), sys_sigpending},
     {Sysno::Sigaction, "sigaction", 3, args({A::SignalNumber, A::Sigaction, A::Sigaction}), sys_sigaction},
-    {Sysno::Mmap, "mmap", 6, args({A::Pointer, A::Uint, A::Hex, A::Hex, A::Fd, A::Hex}), nullptr},
+    {Sysno::Mmap, "mmap", 6, args({A::Pointer, A::Uint, A::Hex, A::Hex, A::Fd, A::Hex}), sys_mmap},
     {Sysno::Lseek, "lseek", 3, args({A::Fd, A::Int, A::Int}), sys_lseek},
 }};
 

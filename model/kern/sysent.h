@@ -25,6 +25,7 @@ enum class Sysno : std::uint32_t {
   Unlink = 10,
   Chdir = 12,
   Fchdir = 13,
+  Break = 17,  // obreak(); "break" in syscalls.master's name column
   Getpid = 20,
   Setuid = 23,
   Getuid = 24,

@@ -20,6 +20,14 @@ sim::EngineConfig engine_config(const MachineConfig& config) {
   return engine;
 }
 
+const vm::AddressSpaceParams& address_space_params(std::string_view arch) {
+  if (arch == "i386") return vm::kI386Params;
+  if (arch == "arm64") return vm::kArm64Params;
+  if (arch == "riscv64") return vm::kRiscv64Params;
+  PROCSIM_ASSERT(arch == "amd64");
+  return vm::kAmd64Params;
+}
+
 kern::KernelConfig kernel_config(const MachineConfig& config) {
   kern::KernelConfig kernel;
   kernel.era = profile_era(config.profile);
@@ -29,6 +37,7 @@ kern::KernelConfig kernel_config(const MachineConfig& config) {
   // osrel exists from the 2009 era on; older kernels have no ABI note to read it from.
   kernel.init_osrel = config.profile == Profile::FreeBSD8 ? 803000 : 0;
   kernel.check_invariants = true;
+  kernel.address_space = address_space_params(config.arch);
   return kernel;
 }
 
