@@ -5,6 +5,9 @@
 
 #include <charconv>
 
+#include "model/machine/arch.h"
+#include "sim/base/bytes.h"
+
 #include "sim/base/assert.h"
 
 namespace procsim::userland {
@@ -93,6 +96,76 @@ kern::Program::Entry program_entry(ProgramMain main, ProgramArgs args) {
     io.flush();
     PROCSIM_ASSERT(status >= 0 && status <= 255);
     return status;
+  };
+}
+
+namespace {
+
+// Limits on what crt0 reads from the initial stack: ARG_MAX bounds the strings in all.
+constexpr std::size_t kExecVectorMax = 65536;
+constexpr std::size_t kExecStringBytesMax = 262144;
+
+std::optional<std::uint64_t> load_word(kern::UserMemory& memory, std::uint64_t addr, std::size_t bytes) {
+  std::array<std::uint8_t, 8> raw{};
+  if (memory.copyin(kern::UserAddr(addr), std::span(raw.data(), bytes)).is_error()) return std::nullopt;
+  return bytes == 8 ? base::load_le<std::uint64_t>(raw, 0) : base::load_le<std::uint32_t>(raw, 0);
+}
+
+std::optional<std::string> load_string(kern::UserMemory& memory, std::uint64_t addr, std::size_t& budget) {
+  std::string text;
+  for (; budget > 0; --budget, ++addr) {
+    std::array<std::uint8_t, 1> byte{};
+    if (memory.copyin(kern::UserAddr(addr), byte).is_error()) return std::nullopt;
+    if (byte[0] == 0) return text;
+    text.push_back(static_cast<char>(byte[0]));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> load_vector(kern::UserMemory& memory, std::uint64_t table,
+                                                    std::uint64_t count, std::size_t& budget) {
+  if (count > kExecVectorMax) return std::nullopt;
+  std::vector<std::string> strings;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::optional<std::uint64_t> pointer = load_word(memory, table + 8 * i, 8);
+    if (!pointer) return std::nullopt;
+    std::optional<std::string> text = load_string(memory, *pointer, budget);
+    if (!text) return std::nullopt;
+    strings.push_back(std::move(*text));
+  }
+  return strings;
+}
+
+}  // namespace
+
+std::optional<ProgramArgs> read_exec_arguments(kern::UserContext& user) {
+  kern::UserMemory& memory = user.memory();
+  for (const machine::AbiInfo& abi : machine::all_abis()) {
+    if (abi.pointer_size_bytes != 8) continue;
+    std::uint64_t ps_strings = abi.usrstack - 32;
+    std::optional<std::uint64_t> argv = load_word(memory, ps_strings, 8);
+    std::optional<std::uint64_t> argc = load_word(memory, ps_strings + 8, 4);
+    std::optional<std::uint64_t> envv = load_word(memory, ps_strings + 16, 8);
+    std::optional<std::uint64_t> envc = load_word(memory, ps_strings + 24, 4);
+    if (!argv || !argc || !envv || !envc) continue;
+    std::size_t budget = kExecStringBytesMax;
+    ProgramArgs args;
+    auto arguments = load_vector(memory, *argv, *argc, budget);
+    auto environment = load_vector(memory, *envv, *envc, budget);
+    if (!arguments || !environment) continue;
+    args.argv = std::move(*arguments);
+    args.envp = std::move(*environment);
+    return args;
+  }
+  return std::nullopt;
+}
+
+kern::Program::Entry exec_entry(ProgramMain main) {
+  PROCSIM_ASSERT(main != nullptr);
+  return [main](kern::UserContext& user) {
+    std::optional<ProgramArgs> args = read_exec_arguments(user);
+    // An image started without an argument block runs as if argv were empty.
+    return program_entry(main, args.value_or(ProgramArgs{}))(user);
   };
 }
 

@@ -66,6 +66,14 @@ using ProgramMain = int (*)(ProgramContext& context);
 // The entry point a kern::HostProgram runs: sets up the runtime, calls main, flushes stdout.
 kern::Program::Entry program_entry(ProgramMain main, ProgramArgs args);
 
+// crt0's view of an exec'd image: argv and envp found through ps_strings at the top of the
+// initial stack (the LP64 ABIs' USRSTACK - 32: argv, argc, envv, envc). nullopt when no LP64
+// stack is mapped there.
+std::optional<ProgramArgs> read_exec_arguments(kern::UserContext& user);
+
+// The entry point of a program started by execve: reads its arguments, then as program_entry.
+kern::Program::Entry exec_entry(ProgramMain main);
+
 // getpwuid/getgrgid over /etc/passwd and /etc/group, read once through the file system.
 class AccountNames {
  public:

@@ -42,4 +42,9 @@ std::unique_ptr<kern::Program> make_host_program(const ProgramRow& row, ProgramA
   return std::make_unique<kern::HostProgram>(program_entry(row.main, std::move(args)));
 }
 
+std::unique_ptr<kern::Program> make_image_program(const ProgramRow& row) {
+  PROCSIM_ASSERT(row.main != nullptr);
+  return std::make_unique<kern::HostProgram>(exec_entry(row.main));
+}
+
 }  // namespace procsim::userland

@@ -23,7 +23,9 @@ extern const std::array<ProgramRow, 13> kProgramTable;
 const ProgramRow* find_program_by_path(std::string_view path);
 const ProgramRow* find_program_by_name(std::string_view name);
 
-// The user code of a process that exec'd a row's image with these arguments.
+// The user code of a process that runs a row's program with these arguments.
 std::unique_ptr<kern::Program> make_host_program(const ProgramRow& row, ProgramArgs args);
+// The user code exec installs for a row's image: it finds its arguments on its initial stack.
+std::unique_ptr<kern::Program> make_image_program(const ProgramRow& row);
 
 }  // namespace procsim::userland
