@@ -112,6 +112,6 @@ vfs::KResult<SyscallReturn> sys_pipe(Kernel& kernel, Thread& td, const SyscallRe
 
 // Information calls (sys_info.cpp).
 vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
-vfs::KResult<SyscallReturn> sys_clock_gettime(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_clock_get_time(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
 }  // namespace procsim::kern

@@ -222,7 +222,7 @@ vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const Syscall
   return copy_old(kernel, td, request, bytes);
 }
 
-vfs::KResult<SyscallReturn> sys_clock_gettime(Kernel& kernel, Thread& td, const SyscallRequest& request) {
+vfs::KResult<SyscallReturn> sys_clock_get_time(Kernel& kernel, Thread& td, const SyscallRequest& request) {
   std::uint64_t clock_id = request.args[0];
   sim::Timeval now;
   if (clock_id == kClockRealtime) {

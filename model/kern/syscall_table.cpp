@@ -79,7 +79,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Sysctl, "__sysctl", 6, args({A::Pointer, A::Uint, A::Pointer, A::Pointer, A::Pointer, A::Uint}),
      sys_sysctl},
     {Sysno::Getpgid, "getpgid", 1, args({A::ProcessId}), sys_getpgid},
-    {Sysno::ClockGettime, "clock_gettime", 2, args({A::Int, A::Pointer}), sys_clock_gettime},
+    {Sysno::ClockGettime, "clock_gettime", 2, args({A::Int, A::Pointer}), sys_clock_get_time},
     {Sysno::Nanosleep, "nanosleep", 2, args({A::Timespec, A::Timespec}), sys_nanosleep},
     {Sysno::Issetugid, "issetugid", 0, kNone, sys_issetugid},
     {Sysno::Getdents, "getdents", 3, args({A::Fd, A::OutBuffer, A::Uint}), sys_getdents},

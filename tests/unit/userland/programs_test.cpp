@@ -81,7 +81,7 @@ TEST_CASE("kill's pid operands are whole decimal numbers, negative ones naming g
 }
 
 TEST_CASE("dmesg drops leading NULs and non-kernel syslog lines, and shows control bytes as vis does") {
-  using namespace std::string_literals;
+  using std::string_literals::operator""s;
   CHECK(format_dmesg("\0\0boot\n"s) == "boot\n");
   CHECK(format_dmesg("<6>kernel line\n<13>user line\nplain\n") == "kernel line\nplain\n");
   CHECK(format_dmesg("bell\x07 tab\t\n") == "bell\\^G tab\t\n");
