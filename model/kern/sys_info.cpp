@@ -59,7 +59,7 @@ KinfoStat kinfo_stat(const Proc& p) {
   return KinfoStat::Wait;
 }
 
-void fill_ids(const Proc& p, KinfoProc& k) {
+void fill_ids(const Kernel& kernel, const Proc& p, KinfoProc& k) {
   k.pid = p.pid().value();
   k.ppid = p.pptr != nullptr ? p.pptr->pid().value() : 0;
   if (p.pgrp != nullptr) {
@@ -74,6 +74,7 @@ void fill_ids(const Proc& p, KinfoProc& k) {
       k.kiflag |= kKiCtty;
       k.tty = session->tty->substr(0, 15);
       k.tsid = k.sid;
+      if (const Tty* tty = kernel.tty(*session->tty)) k.tpgid = tty->foreground.value();
     }
   }
   k.uid = p.cred.uid.value();
@@ -85,7 +86,7 @@ void fill_ids(const Proc& p, KinfoProc& k) {
 
 KinfoProc fill_kinfo_proc(Kernel& kernel, const Proc& p) {
   KinfoProc k;
-  fill_ids(p, k);
+  fill_ids(kernel, p, k);
   k.flag = p.flag;
   k.stat = kinfo_stat(p);
   k.nice = p.nice;
