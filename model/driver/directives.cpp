@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "model/driver/login.h"
 #include "model/kern/pid_alloc.h"
 #include "model/vfs/errno.h"
 #include "sim/base/text.h"
@@ -369,6 +370,7 @@ constexpr std::array kDirectives = {
     DirectiveSpec{"nextpid", "nextpid N", do_nextpid},
     DirectiveSpec{"spawn", "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [name=NAME] script",
                   do_spawn},
+    DirectiveSpec{"login", "login [pid=N] [user=U] [tty=T]", do_login},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},

@@ -13,6 +13,7 @@ Session::Session(const script::Scenario& scenario, std::optional<std::uint64_t> 
 
 void Session::boot(system::MachineConfig config) {
   m_pending.clear();
+  m_login.reset();
   m_machine.reset();
   m_machine = std::make_unique<system::Machine>(std::move(config));
 }
@@ -48,9 +49,7 @@ script::ScriptResult<void> Session::execute(const script::Input& input, OutputLi
     case script::InputKind::Program:
       return base::fail(script::Diagnostic{
           file, input.line, 1, "'program' blocks need the machine layer, which is not built yet"});
-    case script::InputKind::Shell:
-      return base::fail(
-          script::Diagnostic{file, input.line, 1, "no login shell: use 'login' before '%' lines"});
+    case script::InputKind::Shell: return shell_input(input, out);
     case script::InputKind::SystemCall: return system_call(input, out);
   }
   PROCSIM_UNREACHABLE();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/driver/script_call.h"
@@ -35,6 +36,18 @@ class Session {
   // The booted machine, or the diagnostic "no machine: ..." at the directive's name.
   script::ScriptResult<system::Machine*> require_machine(const script::Directive& directive);
 
+  // The login shell '%' lines are typed at (login.cpp): its pid, terminal and prompts.
+  struct LoginShell {
+    std::uint32_t pid = 0;
+    std::string tty;
+    std::string prompt;               // PS1
+    std::string continuation = "> ";  // PS2
+  };
+  void set_login(LoginShell login) { m_login = std::move(login); }
+  // Runs the machine until the login shell waits for a line at its prompt again (or exits),
+  // then appends what the terminal showed, without the prompt.
+  void run_until_prompt(OutputLines& out);
+
   // A scripted call started with a trailing '&', whose result a `wait @PID` line prints.
   bool has_pending_call(std::uint32_t pid) const { return m_pending.count(pid) != 0; }
   // Runs the machine until the pending call of `pid` returns; its output lines.
@@ -45,6 +58,8 @@ class Session {
   // Trace lines the machine produced while the input ran, in order.
   void collect_trace(OutputLines& out);
   script::ScriptResult<void> system_call(const script::Input& input, OutputLines& out);
+  script::ScriptResult<void> shell_input(const script::Input& input, OutputLines& out);
+  bool login_shell_waits() const;
 
   struct PendingCall {
     MarshalledCall call;
@@ -55,6 +70,7 @@ class Session {
   std::optional<std::uint64_t> m_seed_override;
   std::unique_ptr<system::Machine> m_machine;
   std::map<std::uint32_t, PendingCall> m_pending;  // by pid
+  std::optional<LoginShell> m_login;
 };
 
 }  // namespace procsim::driver

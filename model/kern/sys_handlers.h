@@ -107,4 +107,11 @@ vfs::KResult<SyscallReturn> sys_getdirentries(Kernel& kernel, Thread& td, const 
 vfs::KResult<SyscallReturn> sys_getdents(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_lseek(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// pipe(2) (sys_pipe.cpp).
+vfs::KResult<SyscallReturn> sys_pipe(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
+// Information calls (sys_info.cpp).
+vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_clock_get_time(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 }  // namespace procsim::kern

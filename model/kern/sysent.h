@@ -66,7 +66,9 @@ enum class Sysno : std::uint32_t {
   Getrlimit = 194,
   Setrlimit = 195,
   Getdirentries = 196,
+  Sysctl = 202,  // __sysctl
   Getpgid = 207,
+  ClockGettime = 232,
   Nanosleep = 240,
   Issetugid = 253,
   Getdents = 272,

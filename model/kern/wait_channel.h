@@ -23,6 +23,7 @@ struct WaitChannel {
     Nanowait,     // the global nanowait: nanosleep
     PauseWchan,   // pause(9)'s private channel: nobody ever wakes it, only the timeout ends it
     TtyInput,     // a terminal's input queue (t_inwait): id is the terminal's device number
+    Pipe,         // a pipe's reader (id 2n) or writer (id 2n+1), n naming the pipe
   };
 
   Kind kind = Kind::Proc;
@@ -36,7 +37,7 @@ struct WaitChannelKindRow {
   std::string_view name;  // for traces
 };
 
-inline constexpr std::array<WaitChannelKindRow, 9> kWaitChannelKinds = {{
+inline constexpr std::array<WaitChannelKindRow, 10> kWaitChannelKinds = {{
     {WaitChannel::Kind::Proc, "proc"},
     {WaitChannel::Kind::ProcStep, "p_step"},
     {WaitChannel::Kind::ProcStype, "p_stype"},
@@ -46,6 +47,7 @@ inline constexpr std::array<WaitChannelKindRow, 9> kWaitChannelKinds = {{
     {WaitChannel::Kind::Nanowait, "nanowait"},
     {WaitChannel::Kind::PauseWchan, "pause_wchan"},
     {WaitChannel::Kind::TtyInput, "t_inwait"},
+    {WaitChannel::Kind::Pipe, "pipe"},
 }};
 
 constexpr std::string_view wait_channel_kind_name(WaitChannel::Kind kind) {

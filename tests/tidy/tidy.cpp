@@ -91,9 +91,11 @@ constexpr std::array kBans = {
     Ban{"using namespace std", "name the std:: parts you use"},
 };
 
-// Files allowed to contain a banned needle: the benchmark measures host time by design.
+// Files allowed to contain a banned needle: the benchmark measures host time by design, and the
+// system-call table names the simulated kernel's clock_gettime(2), which reads the SimClock.
 bool ban_exempt(std::string_view path, std::string_view needle) {
   bool is_clock = needle.find("clock") != std::string_view::npos;
+  if (needle == "clock_gettime" && path == "model/kern/syscall_table.cpp") return true;
   return is_clock && path.substr(0, 6) == "bench/";
 }
 

@@ -1,0 +1,157 @@
+// The login shell and `%` lines; see login.h. The shell is /bin/sh from the program table,
+// started as a session leader on its terminal with descriptors 0, 1 and 2 open on it, argv[0]
+// "-sh" as login(1) gives a login shell, and the environment login(1) sets up.
+#include "model/driver/login.h"
+
+#include <fmt/format.h>
+
+#include "model/kern/pid_alloc.h"
+#include "model/userland/program_table.h"
+#include "sim/base/assert.h"
+
+namespace procsim::driver {
+
+namespace {
+
+using script::Directive;
+using script::ScriptResult;
+
+// The terminal a login uses when the directive names none.
+constexpr std::string_view kDefaultTty = "console";
+
+userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid) {
+  userland::ProgramArgs args;
+  args.argv = {"-sh"};
+  std::string home = uid == 0 ? "/root" : fmt::format("/home/{}", user);
+  args.envp = {
+      fmt::format("HOME={}", home),
+      fmt::format("PATH={}", userland::kDefaultPath),
+      "SHELL=/bin/sh",
+      fmt::format("USER={}", user),
+      "TERM=vt100",
+  };
+  return args;
+}
+
+ScriptResult<kern::SpawnSpec> login_spec(system::Machine& machine, const Directive& directive,
+                                         std::uint32_t& uid) {
+  kern::SpawnSpec spec;
+  if (auto pid = TRY(directive.get_u64("pid"))) {
+    if (*pid == 0 || *pid > static_cast<std::uint64_t>(kern::PID_MAX)) {
+      return base::fail(directive.error_at(directive.find("pid")->value_column,
+                                           fmt::format("pid must be between 1 and {}", kern::PID_MAX)));
+    }
+    spec.pid = kern::Pid(static_cast<std::int32_t>(*pid));
+  }
+  std::string user_name = TRY(directive.get_string("user")).value_or("root");
+  const system::User* user = machine.find_user(user_name);
+  uid = user != nullptr ? user->uid : 0;
+  if (user != nullptr) {
+    spec.cred = machine.credentials_of(*user);
+  } else if (user_name != "root") {
+    const script::Word* word = directive.find("user");
+    return base::fail(directive.error_at(word->value_column, fmt::format("unknown user '{}'", user_name)));
+  }
+  spec.login = user_name;
+  spec.tty = TRY(directive.get_string("tty")).value_or(std::string(kDefaultTty));
+  if (machine.tty(*spec.tty) == nullptr) {
+    return base::fail(
+        directive.error_at(directive.find("tty")->value_column, fmt::format("no terminal '{}'", *spec.tty)));
+  }
+  spec.comm = "sh";
+  spec.argv = {"-sh"};
+  return spec;
+}
+
+}  // namespace
+
+ScriptResult<void> do_login(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"pid", "user", "tty"}));
+  TRY(directive.check_positionals(0));
+  std::uint32_t uid = 0;
+  kern::SpawnSpec spec = TRY(login_spec(*machine, directive, uid));
+  const userland::ProgramRow* sh = userland::find_program_by_path("/bin/sh");
+  PROCSIM_ASSERT(sh != nullptr);
+  auto pid = machine->kernel().spawn_program(
+      spec, userland::make_host_program(*sh, login_arguments(*spec.login, uid)));
+  if (pid.is_error()) {
+    return base::fail(directive.error_at(Directive::name_column(),
+                                         fmt::format("cannot log in: {}", vfs::errno_text(pid.error()))));
+  }
+  Session::LoginShell login;
+  login.pid = static_cast<std::uint32_t>(pid.value().value());
+  login.tty = *spec.tty;
+  login.prompt = uid == 0 ? "# " : "$ ";
+  session.set_login(std::move(login));
+  session.run_until_prompt(out);
+  return {};
+}
+
+std::vector<std::string> terminal_output_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line;
+    for (char c : text.substr(start, end - start)) {
+      auto byte = static_cast<unsigned char>(c);
+      bool control = (byte < 0x20 && c != '\t') || byte == 0x7f;
+      line += control ? fmt::format("\\x{:02x}", byte) : std::string(1, c);
+    }
+    lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string strip_trailing_prompt(std::string text, std::string_view prompt) {
+  if (!prompt.empty() && text.ends_with(prompt)) text.resize(text.size() - prompt.size());
+  return text;
+}
+
+bool Session::login_shell_waits() const {
+  PROCSIM_ASSERT(m_login.has_value());
+  const kern::Proc* p = m_machine->kernel().pfind(kern::Pid(static_cast<std::int32_t>(m_login->pid)));
+  if (p == nullptr || p->is_zombie() || p->thread_count() == 0) return true;
+  const kern::Thread& td = p->first_thread();
+  const kern::Tty* tty = m_machine->kernel().tty(m_login->tty);
+  return td.is_sleeping() && td.wmesg == "ttyin" && (tty == nullptr || tty->queued_input() == 0);
+}
+
+void Session::run_until_prompt(OutputLines& out) {
+  PROCSIM_ASSERT(m_machine != nullptr && m_login.has_value());
+  sim::RunReport report = m_machine->engine().run_until(*m_machine, [this] { return login_shell_waits(); });
+  collect_trace(out);
+  kern::Tty* tty = m_machine->kernel().tty(m_login->tty);
+  PROCSIM_ASSERT(tty != nullptr);
+  std::string text = tty->take_output();
+  if (report.outcome == sim::RunOutcome::Done) {
+    text = strip_trailing_prompt(std::move(text), m_login->prompt);
+    text = strip_trailing_prompt(std::move(text), m_login->continuation);
+  }
+  for (std::string& line : terminal_output_lines(text)) out.push_back(std::move(line));
+  if (report.outcome == sim::RunOutcome::Blocked) out.emplace_back("(blocked)");
+  if (report.outcome == sim::RunOutcome::LimitReached) {
+    out.push_back(fmt::format("(limit reached: {})", sim::run_limit_name(report.limit)));
+  }
+  const kern::Proc* p = m_machine->kernel().pfind(kern::Pid(static_cast<std::int32_t>(m_login->pid)));
+  if (p == nullptr || p->is_zombie()) m_login.reset();  // the shell logged out
+}
+
+ScriptResult<void> Session::shell_input(const script::Input& input, OutputLines& out) {
+  const script::ShellInput& line = *input.shell();
+  if (!m_machine || !m_login) {
+    return base::fail(script::Diagnostic{m_scenario.file_name, input.line, 1,
+                                         "no login shell: use 'login' before '%' lines"});
+  }
+  kern::Tty* tty = m_machine->kernel().tty(m_login->tty);
+  PROCSIM_ASSERT(tty != nullptr);
+  // Output that appeared since the last prompt (a background job's) belongs to this line.
+  tty->push_input(line.command + "\n");
+  run_until_prompt(out);
+  return {};
+}
+
+}  // namespace procsim::driver
