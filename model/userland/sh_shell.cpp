@@ -203,6 +203,11 @@ int run_sh_child(kern::UserContext& user, const ShChildPlan& plan) {
     (void)sys.close(*plan.stdout_fd);
   }
   for (int fd : plan.close_fds) (void)sys.close(fd);
+  // Without job control an asynchronous command must not read the terminal (8.3 forkchild).
+  if (plan.background && !plan.stdin_fd) {
+    (void)sys.close(kStdin);
+    (void)sys.open("/dev/null", vfs::kORdonly);
+  }
   if (auto error = apply_sh_redirections(sys, plan.redirections)) {
     (void)sys.write_all(kStderr, *error);
     return kShExitError;
