@@ -20,6 +20,7 @@ constexpr std::string_view kGeneralHelp =
     "commands:\n"
     "  run FILE...       replay scenario files and compare their output\n"
     "  asm --arch A FILE print the encoding of an assembly file\n"
+    "  shell [KEY=VALUE] boot a machine and type at its login shell\n"
     "  help [COMMAND]    show this text, or a command's\n"
     "\n"
     "options:\n"
@@ -59,16 +60,25 @@ constexpr std::string_view kAsmHelp =
     "\n"
     "exit status: 0 on success, 2 if the file does not assemble.\n";
 
+constexpr std::string_view kShellHelp =
+    "usage: procsim shell [KEY=VALUE...]\n"
+    "\n"
+    "Boots a machine (the KEY=VALUE words are the machine directive's arguments;\n"
+    "arch=amd64 when none is given), logs in as root on the console and prints a\n"
+    "'% ' prompt. Each line typed is typed at the login shell, and what the terminal\n"
+    "shows until the shell's prompt returns is printed. End of input or 'exit' ends\n"
+    "the session.\n"
+    "\n"
+    "exit status: 0, or 2 if the machine directive is wrong.\n";
+
 struct HelpTopic {
   std::string_view name;
   std::string_view text;
 };
 
 constexpr std::array kHelpTopics = {
-    HelpTopic{"", kGeneralHelp},
-    HelpTopic{"run", kRunHelp},
-    HelpTopic{"asm", kAsmHelp},
-    HelpTopic{"help", kGeneralHelp},
+    HelpTopic{"", kGeneralHelp},    HelpTopic{"run", kRunHelp},      HelpTopic{"asm", kAsmHelp},
+    HelpTopic{"shell", kShellHelp}, HelpTopic{"help", kGeneralHelp},
 };
 
 bool is_help_flag(const std::string& arg) { return arg == "-h" || arg == "--help"; }
@@ -81,7 +91,7 @@ std::optional<Invocation> parse_run(const std::vector<std::string>& args, std::s
   for (; index < args.size(); ++index) {
     const std::string& arg = args[index];
     if (!options_done && is_help_flag(arg)) {
-      return Invocation{Command::Help, "run", {}, {}};
+      return Invocation{Command::Help, "run", {}, {}, {}};
     }
     if (!options_done && arg == "--") {
       options_done = true;
@@ -124,7 +134,7 @@ std::optional<Invocation> parse_asm(const std::vector<std::string>& args, std::s
   invocation.command = Command::Asm;
   for (; index < args.size(); ++index) {
     const std::string& arg = args[index];
-    if (is_help_flag(arg)) return Invocation{Command::Help, "asm", {}, {}};
+    if (is_help_flag(arg)) return Invocation{Command::Help, "asm", {}, {}, {}};
     if (arg == "--arch") {
       if (index + 1 >= args.size()) {
         error.message = "asm: --arch needs an architecture";
@@ -156,18 +166,27 @@ std::optional<Invocation> parse_command_line(const std::vector<std::string>& arg
     return std::nullopt;
   }
   const std::string& command = args[0];
-  if (is_help_flag(command)) return Invocation{Command::Help, "", {}, {}};
-  if (command == "--version") return Invocation{Command::Version, "", {}, {}};
+  if (is_help_flag(command)) return Invocation{Command::Help, "", {}, {}, {}};
+  if (command == "--version") return Invocation{Command::Version, "", {}, {}, {}};
   if (command == "help") {
     std::string topic = args.size() > 1 ? args[1] : "";
     if (help_text(topic).empty()) {
       error.message = "help: no such command '" + topic + "'";
       return std::nullopt;
     }
-    return Invocation{Command::Help, topic, {}, {}};
+    return Invocation{Command::Help, topic, {}, {}, {}};
   }
   if (command == "run") return parse_run(args, 1, error);
   if (command == "asm") return parse_asm(args, 1, error);
+  if (command == "shell") {
+    Invocation invocation;
+    invocation.command = Command::Shell;
+    for (std::size_t index = 1; index < args.size(); ++index) {
+      if (is_help_flag(args[index])) return Invocation{Command::Help, "shell", {}, {}, {}};
+      invocation.shell.machine_words.push_back(args[index]);
+    }
+    return invocation;
+  }
   error.message = "unknown command '" + command + "'";
   return std::nullopt;
 }

@@ -9,7 +9,7 @@
 
 namespace procsim::driver {
 
-enum class Command { Help, Version, Run, Asm };
+enum class Command { Help, Version, Run, Asm, Shell };
 
 struct RunOptions {
   bool update = false;                // rewrite expected output in place
@@ -23,11 +23,16 @@ struct AsmOptions {
   std::string file;
 };
 
+struct ShellOptions {
+  std::vector<std::string> machine_words;  // the machine directive's arguments, if any
+};
+
 struct Invocation {
   Command command = Command::Help;
   std::string help_topic;  // for Command::Help: "" (general) or a command name
   RunOptions run;
   AsmOptions assemble;
+  ShellOptions shell;
 };
 
 struct UsageError {

@@ -6,6 +6,7 @@
 #include "model/driver/asm_command.h"
 #include "model/driver/cli.h"
 #include "model/driver/runner.h"
+#include "model/driver/shell_command.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ int dispatch(const procsim::driver::Invocation& invocation) {
     case Command::Version: std::fputs(kVersion, stdout); return 0;
     case Command::Run: return procsim::driver::run_scenarios(invocation.run, stdout, stderr);
     case Command::Asm: return procsim::driver::assemble_file(invocation.assemble, stdout, stderr);
+    case Command::Shell: return procsim::driver::run_shell(invocation.shell, stdin, stdout, stderr);
   }
   return 2;
 }

@@ -37,6 +37,13 @@ script::ScriptResult<script::ActualOutput> Session::run() {
   return actual;
 }
 
+script::ScriptResult<OutputLines> Session::replay(const script::Input& input) {
+  OutputLines out;
+  TRY(execute(input, out));
+  collect_trace(out);
+  return out;
+}
+
 script::ScriptResult<void> Session::execute(const script::Input& input, OutputLines& out) {
   const std::string& file = m_scenario.file_name;
   switch (input.kind()) {

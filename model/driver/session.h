@@ -27,6 +27,8 @@ class Session {
 
   // Replays every input in order; the output of each input, or the first error.
   script::ScriptResult<script::ActualOutput> run();
+  // Replays one more input (from another scenario text) on the same machine: `procsim shell`.
+  script::ScriptResult<OutputLines> replay(const script::Input& input);
 
   // For directive handlers.
   const script::Scenario& scenario() const { return m_scenario; }
@@ -44,6 +46,7 @@ class Session {
     std::string continuation = "> ";  // PS2
   };
   void set_login(LoginShell login) { m_login = std::move(login); }
+  bool logged_in() const { return m_login.has_value(); }
   // Runs the machine until the login shell waits for a line at its prompt again (or exits),
   // then appends what the terminal showed, without the prompt.
   void run_until_prompt(OutputLines& out);

@@ -73,6 +73,7 @@ int Shell::run_simple(const ShSimpleCommand& command, bool background, const ShP
   plan.environment = m_environment;
   plan.path_variable = m_path;
   plan.redirections = std::move(redirections.value());
+  plan.background = background;
   if (!argv.empty() && argv.front().find('/') == std::string::npos && argv.front() != "echo" &&
       argv.front() != "true" && argv.front() != "false" && argv.front() != ":") {
     std::optional<std::string> found = find_sh_command(m_sys, m_path, argv.front());
@@ -110,6 +111,7 @@ int Shell::run_multi(const ShPipeline& pipeline, bool background) {
       plan.redirections = std::move(redirections.value());
     }
     plan.stdin_fd = previous_read;
+    plan.background = background;
     std::optional<std::array<int, 2>> ends;
     if (i + 1 < pipeline.commands.size()) {
       auto made = m_sys.pipe();

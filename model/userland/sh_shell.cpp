@@ -4,6 +4,7 @@
 #include "model/userland/sh_shell.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -20,6 +21,10 @@ constexpr std::uint32_t kModeTypeMaskBits = 0170000;
 constexpr std::uint32_t kModeCharDeviceBits = 0020000;
 constexpr std::uint32_t kModeRegularBits = 0100000;
 constexpr std::uint32_t kCreateMode = 0666;
+
+// SIGINT, SIGQUIT and SIGTERM: what an interactive sh ignores (8.3 trap.c setsignal). SIGINT
+// is caught rather than ignored there, to abandon the line being typed; no ^C is modelled.
+constexpr std::array<int, 3> kShIgnoredSignals = {2, 3, 15};
 
 bool is_terminal(Usys& sys, int fd) {
   auto sb = sys.fstat(fd);
@@ -187,6 +192,8 @@ std::optional<std::string> find_sh_command(Usys& sys, std::string_view path_vari
 
 int run_sh_child(kern::UserContext& user, const ShChildPlan& plan) {
   Usys sys(user);
+  // The interactive shell's ignored signals are its own: commands start with the defaults.
+  for (int signal : kShIgnoredSignals) (void)sys.set_signal_disposition(signal, false);
   if (plan.stdin_fd) {
     (void)sys.dup2(*plan.stdin_fd, kStdin);
     (void)sys.close(*plan.stdin_fd);
@@ -196,6 +203,11 @@ int run_sh_child(kern::UserContext& user, const ShChildPlan& plan) {
     (void)sys.close(*plan.stdout_fd);
   }
   for (int fd : plan.close_fds) (void)sys.close(fd);
+  // Without job control an asynchronous command must not read the terminal (8.3 forkchild).
+  if (plan.background && !plan.stdin_fd) {
+    (void)sys.close(kStdin);
+    (void)sys.open("/dev/null", vfs::kORdonly);
+  }
   if (auto error = apply_sh_redirections(sys, plan.redirections)) {
     (void)sys.write_all(kStderr, *error);
     return kShExitError;
@@ -231,6 +243,10 @@ Shell::Shell(ProgramContext& context) : m_context(context), m_sys(context.sys) {
   m_pid = m_sys.getpid();
   m_interactive = is_terminal(m_sys, kStdin) && is_terminal(m_sys, kStderr);
   m_prompt = context.getenv("PS1").value_or(m_sys.geteuid() == 0 ? "# " : "$ ");
+  // An interactive shell survives the signals a user sends a terminal's processes.
+  if (m_interactive) {
+    for (int signal : kShIgnoredSignals) (void)m_sys.set_signal_disposition(signal, true);
+  }
 }
 
 void Shell::put(int fd, std::string_view text) {

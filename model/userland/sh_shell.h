@@ -110,6 +110,7 @@ struct ShChildPlan {
   std::optional<int> stdin_fd;   // a pipe's read end to make descriptor 0
   std::optional<int> stdout_fd;  // a pipe's write end to make descriptor 1
   std::vector<int> close_fds;    // the other pipe descriptors
+  bool background = false;       // a `&` job: standard input comes from /dev/null
 };
 int run_sh_child(kern::UserContext& user, const ShChildPlan& plan);
 

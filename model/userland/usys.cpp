@@ -275,6 +275,21 @@ SysResult<void> Usys::setpgid(std::int32_t pid, std::int32_t pgid) {
   return {};
 }
 
+SysResult<void> Usys::set_signal_disposition(int signal, bool ignore) {
+  // struct sigaction on LP64: the handler at 0, sa_flags at 8, sa_mask at 12 (32 bytes).
+  constexpr std::size_t kSigactionBytes = 32;
+  constexpr std::uint64_t kSigDfl = 0;
+  constexpr std::uint64_t kSigIgn = 1;
+  m_context->reset_scratch();
+  UserAddr act = m_context->scratch(kSigactionBytes);
+  std::array<std::uint8_t, kSigactionBytes> raw{};
+  base::store_le<std::uint64_t>(raw, 0, ignore ? kSigIgn : kSigDfl);
+  TRY(m_context->memory().copyout(act, raw));
+  kern::SyscallResult result = trap(Sysno::Sigaction, {kern::sarg(signal), act.value(), 0});
+  if (!result.ok()) return fail_with(result);
+  return {};
+}
+
 SysResult<std::string> Usys::sysctl(std::span<const std::int32_t> name, std::size_t max_bytes) {
   return sysctl_call(name, max_bytes, {});
 }

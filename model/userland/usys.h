@@ -94,6 +94,8 @@ class Usys {
   SysResult<void> kill(std::int32_t pid, int signal);
   SysResult<void> nanosleep(std::int64_t seconds, std::int64_t nanoseconds);
   SysResult<void> setpgid(std::int32_t pid, std::int32_t pgid);
+  // sigaction(2) setting SIG_DFL or SIG_IGN with an empty mask and no flags.
+  SysResult<void> set_signal_disposition(int signal, bool ignore);
 
   // Information.
   // sysctl(3) with a numeric name: the bytes the node returned (at most `max_bytes`).
