@@ -28,7 +28,10 @@ namespace base = procsim::base;
 class ProcfsMachine {
  public:
   explicit ProcfsMachine(vfs::Era machine_era, procfs::ProcfsSeams seams = {})
-      : era(machine_era), tm(kern::testing::checked_config(machine_era)) {
+      : ProcfsMachine(machine_era, kern::testing::checked_config(machine_era), std::move(seams)) {}
+
+  ProcfsMachine(vfs::Era machine_era, kern::KernelConfig config, procfs::ProcfsSeams seams = {})
+      : era(machine_era), tm(std::move(config)) {
     REQUIRE(procfs::mount_procfs(tm.kernel.vfs(), tm.kernel, era, "/proc", std::move(seams)).ok());
   }
 

@@ -222,3 +222,58 @@ TEST_CASE("statfs reports procfs's counts per era") {
 
 }  // namespace
 }  // namespace procfs_test
+
+namespace procfs_test {
+namespace {
+
+TEST_CASE("FreeBSD 4's root listing loses processes when a read continues (spec §8.2)") {
+  ProcfsMachine m(vfs::Era::FreeBSD4);
+  std::vector<kern::Pid> pids;
+  for (int i = 0; i < 6; ++i) pids.push_back(m.spawn_as(1001));
+  kern::Pid reader = pids.front();
+  int fd = m.open_ok(reader, "/proc", vfs::kORdonly);
+  std::vector<std::string> names;
+  // Two records per call: every continued call skips three more processes than it should.
+  for (int call = 0; call < 10; ++call) {
+    base::Bytes buffer(40);
+    vfs::KResult<vfs::DirentriesResult> got =
+        vfs::kern_getdirentries(m.ctx(reader), m.fdt(reader), fd, buffer);
+    REQUIRE(got.ok());
+    if (got.value().bytes == 0) break;
+    buffer.resize(got.value().bytes);
+    std::optional<std::vector<vfs::Dirent>> records = vfs::decode_dirents(buffer);
+    REQUIRE(records.has_value());
+    for (const vfs::Dirent& record : *records) names.push_back(record.name);
+  }
+  // 3 fixed entries and 8 processes (0, 1 and the six spawned), but some never show up.
+  CHECK(names.size() < 11);
+  CHECK(names[0] == ".");
+  CHECK(names[2] == "curproc");
+}
+
+TEST_CASE("FreeBSD 4 refuses writes to init's nodes while the securelevel is above 0") {
+  kern::KernelConfig config = kern::testing::checked_config(vfs::Era::FreeBSD4);
+  config.securelevel = 1;
+  ProcfsMachine m(vfs::Era::FreeBSD4, std::move(config));
+  kern::Pid root = m.tm.spawn();
+  int fd = m.open_ok(root, "/proc/1/ctl", vfs::kOWronly);
+  CHECK(m.write(root, fd, "hup").error() == vfs::Errno::Eacces);
+  // Reads are not refused.
+  CHECK(m.cat(root, "/proc/1/status").starts_with("init 1 0 "));
+}
+
+TEST_CASE("A pid directory held open is revoked with its process: getdirentries sees a non-directory") {
+  ProcfsMachine m(vfs::Era::FreeBSD8);
+  kern::Pid reader = m.spawn_as(1001);
+  kern::Pid target = m.spawn_as(1001);
+  int fd = m.open_ok(reader, fmt::format("/proc/{}", target.value()), vfs::kORdonly);
+  m.tm.kill(reader, target.value(), kern::Sigkill);
+  m.tm.run_until_idle();
+  base::Bytes buffer(4096);
+  CHECK(vfs::kern_getdirentries(m.ctx(reader), m.fdt(reader), fd, buffer).error() == vfs::Errno::Einval);
+  // The root lists pids 0, 1 and the reader besides curproc, ".." and ".".
+  CHECK(m.list(reader, "/proc").size() == 6);
+}
+
+}  // namespace
+}  // namespace procfs_test
