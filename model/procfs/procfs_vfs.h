@@ -33,7 +33,8 @@ namespace procsim::procfs {
 // node answers as the comment says.
 struct ProcfsSeams {
   // The executable's full path: the `file` link (4.4BSD: the vnode lookup of `file` returns).
-  // Without it (or when it answers none) the link reads "unknown" and 4.4BSD's lookup is ENOENT.
+  // Default: the path of the first executable mapping backed by a file. None: the link reads
+  // "unknown" and 4.4BSD's lookup is ENOENT.
   std::function<std::optional<std::string>(const kern::Proc&)> text_path;
   // The process's VM map (default: its vmspace); none: no address space, so `map` is empty.
   std::function<const vm::VmMap*(const kern::Proc&)> vm_map;

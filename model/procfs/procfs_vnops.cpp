@@ -13,6 +13,7 @@
 #include "model/procfs/proc_snapshot.h"
 #include "model/procfs/procfs_vfs.h"
 #include "model/vfs/namei.h"
+#include "model/vm/map_format.h"
 #include "sim/base/assert.h"
 
 namespace procsim::procfs {
@@ -49,6 +50,17 @@ Errno missing_error(Era era, const vfs::ComponentName& cnp) {
 vfs::Vnode* referenced(vfs::Vnode& vp) {
   vfs::vref(vp);
   return &vp;
+}
+
+// p_textvp's path: the first executable mapping backed by a file, as vn_fullpath() names it.
+std::optional<std::string> mapped_text_path(const kern::Proc& p) {
+  if (p.vmspace == nullptr) return std::nullopt;
+  for (const vm::MapEntry& entry : p.vmspace->entries()) {
+    if ((entry.protection & vm::VM_PROT_EXECUTE) == 0) continue;
+    vm::MapLineColumns columns = vm::describe_entry(*p.vmspace, entry, vm::MapFormatOptions{});
+    if (columns.type == "vnode" && columns.path != "-") return std::string(columns.path);
+  }
+  return std::nullopt;
 }
 
 vfs::VType vtype_of(VnodeKind kind) {
@@ -98,6 +110,11 @@ bool ProcfsVnodeOps::visible(Node node, kern::Pid pid, const vfs::VfsContext& ct
   return pseudofs_visible(node, in);
 }
 
+std::optional<std::string> ProcfsVnodeOps::text_path(const kern::Proc& p) const {
+  if (m_fs->seams().text_path) return m_fs->seams().text_path(p);
+  return mapped_text_path(p);
+}
+
 // ---- Attributes ---------------------------------------------------------------------------------
 
 vfs::KResult<NodeAttributes> ProcfsVnodeOps::attributes(const vfs::Vnode& vp,
@@ -115,10 +132,7 @@ vfs::KResult<NodeAttributes> ProcfsVnodeOps::attributes(const vfs::Vnode& vp,
   in.target_flags = p->flag;
   in.target_pid = pid;
   in.register_sizes = m_fs->seams().register_sizes;
-  if (m_fs->seams().text_path) {
-    std::optional<std::string> path = m_fs->seams().text_path(*p);
-    if (path.has_value()) in.link_target_length = path->size();
-  }
+  if (std::optional<std::string> path = text_path(*p)) in.link_target_length = path->size();
   return node_attributes(era, node, in);
 }
 
@@ -218,8 +232,7 @@ vfs::KResult<vfs::Vnode*> ProcfsVnodeOps::lookup_in_proc_dir(vfs::Vnode& dvp, co
 
 // 4.4BSD: `file` is the executable's own vnode, found by its path from the root.
 vfs::KResult<vfs::Vnode*> ProcfsVnodeOps::lookup_text_vnode(kern::Proc& target, const vfs::VfsContext& ctx) {
-  std::optional<std::string> path;
-  if (m_fs->seams().text_path) path = m_fs->seams().text_path(target);
+  std::optional<std::string> path = text_path(target);
   if (!path.has_value()) return base::fail(Errno::Enoent);
   vfs::NameiRequest request;
   request.path = *path;
@@ -325,7 +338,7 @@ vfs::KResult<void> ProcfsVnodeOps::readlink(vfs::Vnode& vp, vfs::Uio& uio, const
     // spec §7.2: pseudofs refuses a link of a process that is gone or exiting.
     if (p == nullptr && era == Era::FreeBSD8) return base::fail(Errno::Eio);
     std::optional<std::string> path;
-    if (p != nullptr && m_fs->seams().text_path) path = m_fs->seams().text_path(*p);
+    if (p != nullptr) path = text_path(*p);
     target = TRY(fill_file_link(era, path));
   }
   uio.move_out(base::ByteSpan(reinterpret_cast<const std::uint8_t*>(target.data()), target.size()));

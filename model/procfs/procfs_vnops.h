@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "model/kern/kernel.h"
 #include "model/procfs/ctl.h"
@@ -52,6 +53,8 @@ class ProcfsVnodeOps final : public vfs::VnodeOps {
   // FreeBSD 8's pfs_visible() for a node of a process.
   bool visible(Node node, kern::Pid pid, const vfs::VfsContext& ctx) const;
   kern::Proc* caller(const vfs::VfsContext& ctx) const;
+  // The executable's path: the seam's answer, else the first executable file mapping's.
+  std::optional<std::string> text_path(const kern::Proc& p) const;
   ReaderView reader_view(const vfs::VfsContext& ctx, const kern::Proc& target) const;
 
   vfs::KResult<vfs::Vnode*> lookup_in_root(vfs::Vnode& dvp, const vfs::ComponentName& cnp,

@@ -277,3 +277,34 @@ TEST_CASE("A pid directory held open is revoked with its process: getdirentries 
 
 }  // namespace
 }  // namespace procfs_test
+
+namespace procfs_test {
+namespace {
+
+TEST_CASE("file links to the executable's path; 4.4BSD's file is the executable's own vnode") {
+  procfs::ProcfsSeams seams;
+  seams.text_path = [](const kern::Proc&) { return std::optional<std::string>("/bin/sh"); };
+  ProcfsMachine m4(vfs::Era::FreeBSD4, seams);
+  kern::Pid a = m4.spawn_as(1001);
+  base::Bytes buffer(64);
+  vfs::KResult<std::size_t> n = vfs::kern_readlink(m4.ctx(a), "/proc/curproc/file", buffer);
+  REQUIRE(n.ok());
+  CHECK(std::string(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n.value())) == "/bin/sh");
+  vfs::KResult<vfs::Stat> link = vfs::kern_lstat(m4.ctx(a), "/proc/curproc/file");
+  REQUIRE(link.ok());
+  CHECK(link.value().size == 7);
+
+  procfs::ProcfsSeams tmp_seams;
+  tmp_seams.text_path = [](const kern::Proc&) { return std::optional<std::string>("/tmp"); };
+  ProcfsMachine m44(vfs::Era::Bsd44, tmp_seams);
+  kern::Pid b = m44.spawn_as(1001);
+  vfs::KResult<vfs::Stat> file = vfs::kern_stat(m44.ctx(b), "/proc/curproc/file");
+  vfs::KResult<vfs::Stat> tmp = vfs::kern_stat(m44.ctx(b), "/tmp");
+  REQUIRE(file.ok());
+  REQUIRE(tmp.ok());
+  CHECK(file.value().ino == tmp.value().ino);
+  CHECK(file.value().dev == tmp.value().dev);
+}
+
+}  // namespace
+}  // namespace procfs_test
