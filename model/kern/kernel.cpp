@@ -84,8 +84,11 @@ void Kernel::create_proc0() {
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
   p.memory = std::make_unique<FlatUserMemory>();
+  p.abi = machine::arch_info(m_config.arch).native_abi;
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
+  // proc0 never enters user mode: its frame stays zero.
+  td.frame.abi = p.abi;
   td.name = "swapper";
   td.priority = PVM;
   td.user_priority = PVM;
@@ -106,6 +109,7 @@ void Kernel::create_init() {
   p.sysent_name = m_config.init_sysent;
   p.osrel = m_config.init_osrel;
   Thread& td = p.first_thread();
+  td.frame = default_user_frame(p.abi);
   td.name = "init";
   td.priority = PUSER;
   td.user_priority = PUSER;

@@ -40,6 +40,7 @@
 #include "model/kern/syscall_table.h"
 #include "model/kern/sysent.h"
 #include "model/kern/wait_status.h"
+#include "model/machine/arch.h"
 #include "model/vfs/errno.h"
 #include "model/vfs/ucred.h"
 #include "sim/engine.h"
@@ -48,6 +49,9 @@ namespace procsim::kern {
 
 struct KernelConfig {
   vfs::Era era = vfs::Era::FreeBSD8;
+  // The machine's architecture (`machine arch=`): its native ABI is what proc0, init and spawned
+  // processes run as unless their program says otherwise.
+  machine::Arch arch = machine::Arch::Amd64;
   int securelevel = -1;  // kern.securelevel
   // Tunables (subr_param.c: maxproc, maxprocperuid, maxfiles, ...) of the simulated machine.
   KernelParams params = compute_kernel_params(kSimulatedPhyspages);

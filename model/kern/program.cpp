@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "model/kern/kernel.h"
+#include "model/machine/abi_ops.h"
+#include "model/machine/arch.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -49,6 +51,13 @@ vfs::KResult<void> FlatUserMemory::copyout(UserAddr addr, base::ByteSpan in) {
     if (!m_pages.contains(page)) ++new_pages;
   }
   if (m_pages.size() + new_pages > kMaxPages) return base::fail(vfs::Errno::Efault);
+  for (std::uint64_t page = addr.value() / kPageBytes; page <= (addr.value() + in.size() - 1) / kPageBytes;
+       ++page) {
+    if (m_code_pages.contains(page)) {
+      ++m_code_generation;
+      break;
+    }
+  }
   std::size_t done = 0;
   while (done < in.size()) {
     std::uint64_t at = addr.value() + done;
@@ -68,6 +77,27 @@ std::unique_ptr<UserMemory> FlatUserMemory::clone_for_fork() const {
   auto copy = std::make_unique<FlatUserMemory>();
   copy->m_pages = m_pages;
   return copy;
+}
+
+vfs::KResult<void> FlatUserMemory::fetch(UserAddr addr, base::MutableByteSpan out) {
+  TRY(copyin(addr, out));
+  if (out.empty()) return {};
+  for (std::uint64_t page = addr.value() / kPageBytes; page <= (addr.value() + out.size() - 1) / kPageBytes;
+       ++page) {
+    m_code_pages.insert(page);
+  }
+  PROCSIM_ASSERT(!m_code_pages.empty());
+  return {};
+}
+
+machine::CpuState default_user_frame(machine::Abi abi) {
+  const machine::AbiInfo& info = machine::abi_info(abi);
+  // One page under the stack top holds argc, argv and the strings exec would copy out.
+  constexpr std::uint64_t kArgumentBlockBytes = 4096;
+  PROCSIM_ASSERT(info.usrstack > kArgumentBlockBytes);
+  machine::CpuState frame = machine::initial_state(abi, info.text_base, info.usrstack - kArgumentBlockBytes);
+  PROCSIM_ASSERT(frame.abi == abi);
+  return frame;
 }
 
 // ---- Programs ----------------------------------------------------------------------------
@@ -115,8 +145,23 @@ std::unique_ptr<Program> ScriptProgram::clone_for_fork() const { return std::mak
 
 UserContext::UserContext(Kernel& kernel, Thread& thread) : m_kernel(&kernel), m_thread(&thread) {}
 
+// The registers a libc stub would load for the call, and what the kernel leaves in them, so a
+// debugger or procfs `regs` sees a host or scripted program as it would a real one. Arguments
+// that the ABI passes on the stack (i386) are not written anywhere.
 SyscallResult UserContext::syscall(const SyscallRequest& request) {
-  return m_kernel->syscall(*m_thread, request);
+  machine::CpuState& frame = m_thread->frame;
+  const machine::SyscallConvention& convention = machine::abi_info(frame.abi).syscall;
+  frame.gpr[convention.number_gpr] = request.number;
+  for (std::size_t i = 0; i < convention.arg_gpr_count && i < request.args.size(); ++i) {
+    frame.gpr[convention.arg_gprs[i]] = request.args[i];
+  }
+  SyscallResult result = m_kernel->syscall(*m_thread, request);
+  if (result.ok()) {
+    machine::set_syscall_result(m_thread->frame, result.retval[0], result.retval[1]);
+  } else {
+    machine::set_syscall_error(m_thread->frame, vfs::errno_value(*result.error));
+  }
+  return result;
 }
 
 SyscallResult UserContext::syscall(Sysno number, std::initializer_list<std::uint64_t> args) {

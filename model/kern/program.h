@@ -11,10 +11,13 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string_view>
 
 #include "model/kern/signal.h"
 #include "model/kern/sysent.h"
+#include "model/machine/cpu_state.h"
 #include "model/vfs/errno.h"
 #include "sim/base/bytes.h"
 #include "sim/base/strong_id.h"
@@ -36,6 +39,12 @@ class UserMemory {
   virtual vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) = 0;
   // The child's address space at fork: a private copy.
   virtual std::unique_ptr<UserMemory> clone_for_fork() const = 0;
+  // An instruction fetch: like copyin, but an address space that knows execute permission
+  // refuses pages without it (EFAULT for unmapped, EACCES for protection).
+  virtual vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) { return copyin(addr, out); }
+  // Changes whenever a byte a fetch returned may have changed (a store into fetched code, a
+  // debugger's breakpoint) or a mapping changed: machine code drops what it decoded.
+  virtual std::uint64_t code_generation() const { return 0; }
 };
 
 // Until the VM layer is wired: every page between kFirstAddr and kEndAddr is readable and
@@ -51,6 +60,10 @@ class FlatUserMemory final : public UserMemory {
   vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
   vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
   std::unique_ptr<UserMemory> clone_for_fork() const override;
+  // Every page is executable; a fetched page is remembered as code, and a store into code moves
+  // the generation on.
+  vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) override;
+  std::uint64_t code_generation() const override { return m_code_generation; }
 
   std::size_t touched_pages() const { return m_pages.size(); }
 
@@ -58,6 +71,8 @@ class FlatUserMemory final : public UserMemory {
   static bool in_range(UserAddr addr, std::size_t length);
 
   std::map<std::uint64_t, base::Bytes> m_pages;  // page number -> kPageBytes bytes
+  std::set<std::uint64_t> m_code_pages;          // page numbers instructions were fetched from
+  std::uint64_t m_code_generation = 0;
 };
 
 // What runs in user mode.
@@ -76,6 +91,9 @@ class Program {
   // The child's user code for a fork without an explicit entry (a scripted fork), or null
   // when this program cannot be forked that way.
   virtual std::unique_ptr<Program> clone_for_fork() const { return nullptr; }
+  // The registers the program starts with (machine code: its ABI, entry point and stack), or
+  // nullopt to start as the kernel's native ABI would after exec.
+  virtual std::optional<machine::CpuState> initial_frame() const { return std::nullopt; }
 };
 
 // A host-implemented program: a C++ function, and the signal handlers it registers by address
@@ -142,6 +160,10 @@ class UserContext {
   Thread* m_thread;
   std::uint64_t m_scratch_used = 0;
 };
+
+// The registers of a process that has not run yet and whose program brings none: what exec
+// leaves for an image at the ABI's link address with its argument block just below the stack top.
+machine::CpuState default_user_frame(machine::Abi abi);
 
 // Helpers for host programs: pack a signed value into an argument register the way the C
 // calling convention sign-extends it.

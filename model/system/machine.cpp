@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "model/machine/arch.h"
 #include "sim/base/assert.h"
 
 namespace procsim::system {
@@ -21,6 +22,9 @@ sim::EngineConfig engine_config(const MachineConfig& config) {
 kern::KernelConfig kernel_config(const MachineConfig& config) {
   kern::KernelConfig kernel;
   kernel.era = profile_era(config.profile);
+  std::optional<machine::Arch> arch = machine::arch_from_name(config.arch);
+  PROCSIM_ASSERT_MSG(arch.has_value(), "the machine directive checks the architecture name");
+  kernel.arch = *arch;
   kernel.securelevel = config.securelevel;
   kernel.policy.securelevel = config.securelevel;
   kernel.init_sysent = config.arch == "i386" ? "FreeBSD ELF32" : "FreeBSD ELF64";
