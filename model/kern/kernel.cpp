@@ -83,8 +83,8 @@ void Kernel::create_proc0() {
   std::uint64_t free_bytes = kSimulatedFreePagesAtBoot * kSimulatedPageSize;
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
-  p.memory = std::make_unique<FlatUserMemory>();
   p.abi = machine::arch_info(m_config.arch).native_abi;
+  p.memory = std::make_unique<FlatUserMemory>(machine::arch_info(m_config.arch).vm_maxuser_address);
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
   // proc0 never enters user mode: its frame stays zero.

@@ -158,6 +158,13 @@ class Kernel final : public sim::World {
   vfs::KResult<void> copyout(Thread& td, UserAddr addr, base::ByteSpan in);
   // User-mode CPU use (machine code, busy loops): may preempt and then handle signals.
   void consume_user_cpu(Thread& td, std::uint64_t units);
+  // trapsignal(): a synchronous trap of the current thread (breakpoint, single step, fault)
+  // becomes `signal` with si_code `code` and si_addr `addr`; a blocked or ignored one is forced
+  // back to the default action first (kern.forcesigexit). Then the way back to user mode runs,
+  // so a debugger stop or a handler happens before this returns.
+  void trapsignal(Thread& td, Signal signal, std::int32_t code, std::uint64_t addr);
+  // sendsig() could not build a signal frame on the user stack: the process dies of SIGILL.
+  [[noreturn]] void sendsig_failed(Thread& td);
   // Scripted processes: wait in user mode for the next call; publish a result.
   SyscallRequest script_wait(Thread& td);
   void script_post(Thread& td, const SyscallResult& result);

@@ -15,10 +15,15 @@ namespace procsim::kern {
 
 // ---- FlatUserMemory ----------------------------------------------------------------------
 
-bool FlatUserMemory::in_range(UserAddr addr, std::size_t length) {
+FlatUserMemory::FlatUserMemory(std::uint64_t end_addr) : m_end_addr(end_addr) {
+  PROCSIM_ASSERT(m_end_addr > kFirstAddr);
+  PROCSIM_ASSERT(m_end_addr % kPageBytes == 0);
+}
+
+bool FlatUserMemory::in_range(UserAddr addr, std::size_t length) const {
   std::uint64_t start = addr.value();
-  if (start < kFirstAddr || start >= kEndAddr) return false;
-  return length <= kEndAddr - start;
+  if (start < kFirstAddr || start >= m_end_addr) return false;
+  return length <= m_end_addr - start;
 }
 
 vfs::KResult<void> FlatUserMemory::copyin(UserAddr addr, base::MutableByteSpan out) const {
@@ -74,8 +79,10 @@ vfs::KResult<void> FlatUserMemory::copyout(UserAddr addr, base::ByteSpan in) {
 }
 
 std::unique_ptr<UserMemory> FlatUserMemory::clone_for_fork() const {
-  auto copy = std::make_unique<FlatUserMemory>();
+  auto copy = std::make_unique<FlatUserMemory>(m_end_addr);
   copy->m_pages = m_pages;
+  copy->m_code_pages = m_code_pages;
+  copy->m_code_generation = m_code_generation;
   return copy;
 }
 

@@ -47,8 +47,9 @@ class UserMemory {
   virtual std::uint64_t code_generation() const { return 0; }
 };
 
-// Until the VM layer is wired: every page between kFirstAddr and kEndAddr is readable and
-// writable and starts zero-filled; the first page (NULL) and everything above fault. At most
+// Until the VM layer is wired: every page between kFirstAddr and the end address (kEndAddr
+// unless the architecture's user space ends elsewhere) is readable and writable and starts
+// zero-filled; the first page (NULL) and everything above fault. At most
 // kMaxPages pages are ever touched per process; beyond that, writes to new pages fault.
 class FlatUserMemory final : public UserMemory {
  public:
@@ -56,6 +57,8 @@ class FlatUserMemory final : public UserMemory {
   static constexpr std::uint64_t kFirstAddr = kPageBytes;
   static constexpr std::uint64_t kEndAddr = 0x800000000000ULL;  // amd64 VM_MAXUSER_ADDRESS
   static constexpr std::size_t kMaxPages = 4096;
+
+  explicit FlatUserMemory(std::uint64_t end_addr = kEndAddr);
 
   vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
   vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
@@ -68,8 +71,9 @@ class FlatUserMemory final : public UserMemory {
   std::size_t touched_pages() const { return m_pages.size(); }
 
  private:
-  static bool in_range(UserAddr addr, std::size_t length);
+  bool in_range(UserAddr addr, std::size_t length) const;
 
+  std::uint64_t m_end_addr;
   std::map<std::uint64_t, base::Bytes> m_pages;  // page number -> kPageBytes bytes
   std::set<std::uint64_t> m_code_pages;          // page numbers instructions were fetched from
   std::uint64_t m_code_generation = 0;
