@@ -568,6 +568,13 @@ vfs::KResult<void> Kernel::set_next_pid(Pid pid) { return m_procs.set_next_pid(p
 
 void Kernel::set_trace(bool enabled) { m_engine.trace().set_enabled(enabled); }
 
+Thread* Kernel::tdfind(Tid tid) const {
+  auto it = m_threads.find(tid);
+  if (it == m_threads.end() || it->second->proc().is_zombie()) return nullptr;
+  PROCSIM_ASSERT(it->second->tid() == tid);
+  return it->second;
+}
+
 // ---- Tracing -----------------------------------------------------------------------------
 
 bool Kernel::tracing() const { return m_engine.trace().enabled(); }

@@ -136,6 +136,8 @@ class Kernel final : public sim::World {
   const ProcTable& proc_table() const { return m_procs; }
   Pgrp* pgfind(Pid pgid) const { return m_procs.pgfind(pgid); }
   Proc* initproc() const { return m_initproc; }
+  // tdfind(): a live thread by id (ptrace addresses a thread by its id above PID_MAX).
+  Thread* tdfind(Tid tid) const;
   MessageBuffer& message_buffer() { return m_msgbuf; }
   const MessageBuffer& message_buffer() const { return m_msgbuf; }
   sim::Engine& engine() { return m_engine; }
