@@ -2,6 +2,7 @@
 // order, and a debugger stepping, reading registers and planting breakpoints in machine code.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
 
 #include "model/kern/machine_program.h"
@@ -249,6 +250,64 @@ TEST_CASE("PT_IO moves bytes both ways and reports how many") {
   CHECK(m.read_value<std::uint32_t>(debugger, testing::kArgC) == 0x6c6c6568);  // "hell"
   m.write_value<std::uint32_t>(debugger, testing::kArgB, 9);
   CHECK(ptrace_error(m, debugger, PtRequest::Io, target, testing::kArgB) == vfs::Errno::Einval);
+}
+
+TEST_CASE("a jailed debugger cannot see a process outside its jail: ESRCH, even as root") {
+  // Prison 1 sits under the host (prison 0).
+  static const std::array<vfs::PrisonId, 2> kParents = {vfs::PrisonId(0), vfs::PrisonId(0)};
+  KernelConfig config = testing::checked_config();
+  config.policy.prisons.parents = kParents;
+  TestMachine m(config);
+  SpawnSpec jailed;
+  jailed.cred = testing::user_cred(0, 0);
+  jailed.cred->prison = vfs::PrisonId(1);
+  Pid inside = m.spawn(jailed);
+  Pid outside = m.spawn();
+  CHECK(ptrace_error(m, inside, PtRequest::Attach, outside) == vfs::Errno::Esrch);
+  // The host sees into the jail.
+  CHECK(ptrace(m, outside, PtRequest::Attach, inside).ok());
+}
+
+TEST_CASE("an amd64 debugger steps an ia32 program and reads it in the 64-bit struct reg") {
+  TestMachine m(config_for(machine::Arch::Amd64));
+  Pid debugger = m.spawn();
+  // ptrace(PT_TRACE_ME) with its arguments on the stack, then a breakpoint.
+  Pid child = spawn_machine_code(m, debugger, machine::Abi::Ia32,
+                                 "_start:\n push $0\n push $0\n push $0\n push $0\n push $0\n"
+                                 " mov $26, %eax\n int $0x80\n int3\n mov $7, %ecx\n inc %ecx\n"
+                                 " push %ecx\n push $0\n mov $1, %eax\n int $0x80\n");
+  auto [pid, status] = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  CHECK(m.proc(child).abi == machine::Abi::Ia32);
+  std::uint64_t pc = read_pc(m, debugger, child);
+  CHECK(pc ==
+        machine::abi_info(machine::Abi::Ia32).text_base + 18);  // five 2-byte pushes, mov, int $0x80, int3
+  CHECK(ptrace(m, debugger, PtRequest::Step, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  CHECK(read_pc(m, debugger, child) == pc + 5);  // mov $7, %ecx
+  CHECK(ptrace(m, debugger, PtRequest::Step, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  CHECK(read_pc(m, debugger, child) == pc + 6);  // inc %ecx is one byte in 32-bit code
+  CHECK(ptrace(m, debugger, PtRequest::Continue, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifexited(status));
+  CHECK(wexitstatus(status) == 8);
+}
+
+TEST_CASE("attaching to a busy loop stops it within its slice, and PT_KILL ends it") {
+  TestMachine m(config_for(machine::Arch::Arm64));
+  Pid debugger = m.spawn();
+  Pid loop = spawn_machine_code(m, debugger, machine::Abi::Arm64, "_start:\n b _start\n");
+  m.run_ticks(3);
+  CHECK(ptrace(m, debugger, PtRequest::Attach, loop).ok());
+  auto [pid, status] = m.wait4(debugger, loop.value());
+  REQUIRE(wifstopped(status));
+  CHECK(wstopsig(status) == Sigstop.value());
+  CHECK(read_pc(m, debugger, loop) == machine::abi_info(machine::Abi::Arm64).text_base);
+  CHECK(ptrace(m, debugger, PtRequest::Kill, loop).ok());
+  std::tie(pid, status) = m.wait4(debugger, loop.value());
+  CHECK(wifsignaled(status));
 }
 
 }  // namespace
