@@ -289,6 +289,76 @@ ScriptResult<void> do_wait(Session& session, const Directive& directive, OutputL
   return {};
 }
 
+// `swap [overcommit=N]`: sets vm.overcommit when given, then shows the 2009 swap books
+// (spec/kernel.md §5.3): the policy, the global reservation and each uid's ui_vmsize, in uid
+// order, for every uid that ever held a reservation.
+ScriptResult<void> do_swap(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"overcommit"}));
+  TRY(directive.check_positionals(0));
+  vm::SwapAccount& swap = machine->kernel().swap_account();
+  if (auto overcommit = TRY(directive.get_u64("overcommit"))) {
+    constexpr std::uint64_t kAllBits =
+        vm::SWAP_RESERVE_FORCE_ON | vm::SWAP_RESERVE_RLIMIT_ON | vm::SWAP_RESERVE_ALLOW_NONWIRED;
+    if ((*overcommit & ~kAllBits) != 0) {
+      return base::fail(directive.error_at(directive.find("overcommit")->value_column,
+                                           "overcommit takes the bits 1, 2 and 4"));
+    }
+    swap.set_overcommit(static_cast<std::uint32_t>(*overcommit));
+  }
+  out.push_back(fmt::format("vm.overcommit: {}", swap.config().overcommit));
+  out.push_back(fmt::format("vm.swap_total: {}", swap.config().swap_total_bytes));
+  out.push_back(fmt::format("vm.swap_reserved: {}", swap.reserved_bytes()));
+  for (const auto& [uid, bytes] : swap.per_uid_bytes()) out.push_back(fmt::format("uid {}: {}", uid, bytes));
+  return {};
+}
+
+// One line of terminal output as the transcript shows it: control characters other than tab
+// as \xNN, so that the expected output stays plain text.
+std::string terminal_line(std::string_view line) {
+  std::string text;
+  for (char c : line) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      text += fmt::format("\\x{:02x}", byte);
+    } else {
+      text += c;
+    }
+  }
+  return text;
+}
+
+// tty NAME [input="..."] [eof]: types the input at the terminal (and the end-of-file character),
+// then prints what programs wrote to it since the last look, one output line per line.
+ScriptResult<void> do_tty(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"input"}));
+  auto positionals = directive.positionals();
+  bool eof = positionals.size() == 2 && positionals[1]->value == "eof";
+  if (positionals.empty() || positionals.size() > 2 || (positionals.size() == 2 && !eof)) {
+    int column =
+        positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals.back()->column;
+    return base::fail(directive.error_at(column, "'tty' takes a terminal name and optionally 'eof'"));
+  }
+  kern::Tty* tty = machine->tty(positionals[0]->value);
+  if (tty == nullptr) {
+    return base::fail(
+        directive.error_at(*positionals[0], fmt::format("no terminal '{}'", positionals[0]->value)));
+  }
+  auto input = TRY(directive.get_string("input"));
+  if (input) tty->push_input(*input);
+  if (eof) tty->push_eof();
+  std::string output = tty->take_output();
+  std::size_t start = 0;
+  while (start < output.size()) {
+    std::size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    out.push_back(terminal_line(std::string_view(output).substr(start, end - start)));
+    start = end + 1;
+  }
+  return {};
+}
+
 constexpr std::array kDirectives = {
     DirectiveSpec{"machine",
                   "machine arch=A [profile=P] [seed=N] [hz=N] [clock=\"YYYY-MM-DD HH:MM:SS\"] "
@@ -302,6 +372,8 @@ constexpr std::array kDirectives = {
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},
+    DirectiveSpec{"swap", "swap [overcommit=N]", do_swap},
+    DirectiveSpec{"tty", "tty NAME [input=STRING] [eof]", do_tty},
 };
 
 }  // namespace

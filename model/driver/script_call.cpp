@@ -13,6 +13,8 @@
 #include "model/kern/sys_ptrace.h"
 #include "model/kern/wait_status.h"
 #include "model/machine/arch.h"
+#include "model/vfs/dirent.h"
+#include "model/vfs/stat.h"
 #include "sim/base/assert.h"
 #include "sim/base/bytes.h"
 #include "sim/base/text.h"
@@ -33,22 +35,77 @@ struct NamedConstant {
 };
 
 constexpr std::array kConstants = {
-    NamedConstant{"NULL", 0},           NamedConstant{"WNOHANG", 1},
-    NamedConstant{"WUNTRACED", 2},      NamedConstant{"WSTOPPED", 2},
-    NamedConstant{"WCONTINUED", 4},     NamedConstant{"WNOWAIT", 8},
-    NamedConstant{"SIG_BLOCK", 1},      NamedConstant{"SIG_UNBLOCK", 2},
-    NamedConstant{"SIG_SETMASK", 3},    NamedConstant{"SIG_DFL", 0},
-    NamedConstant{"SIG_IGN", 1},        NamedConstant{"SIG_CATCH", 2},
-    NamedConstant{"SA_ONSTACK", 0x1},   NamedConstant{"SA_RESTART", 0x2},
-    NamedConstant{"SA_RESETHAND", 0x4}, NamedConstant{"SA_NOCLDSTOP", 0x8},
-    NamedConstant{"SA_NODEFER", 0x10},  NamedConstant{"SA_NOCLDWAIT", 0x20},
-    NamedConstant{"SA_SIGINFO", 0x40},  NamedConstant{"O_RDONLY", 0},
-    NamedConstant{"O_WRONLY", 1},       NamedConstant{"O_RDWR", 2},
-    NamedConstant{"O_NONBLOCK", 4},     NamedConstant{"O_APPEND", 8},
-    NamedConstant{"O_CREAT", 0x200},    NamedConstant{"O_TRUNC", 0x400},
-    NamedConstant{"O_EXCL", 0x800},     NamedConstant{"SEEK_SET", 0},
-    NamedConstant{"SEEK_CUR", 1},       NamedConstant{"SEEK_END", 2},
+    NamedConstant{"NULL", 0},
+    NamedConstant{"WNOHANG", 1},
+    NamedConstant{"WUNTRACED", 2},
+    NamedConstant{"WSTOPPED", 2},
+    NamedConstant{"WCONTINUED", 4},
+    NamedConstant{"WNOWAIT", 8},
+    NamedConstant{"SIG_BLOCK", 1},
+    NamedConstant{"SIG_UNBLOCK", 2},
+    NamedConstant{"SIG_SETMASK", 3},
+    NamedConstant{"SIG_DFL", 0},
+    NamedConstant{"SIG_IGN", 1},
+    NamedConstant{"SIG_CATCH", 2},
+    NamedConstant{"SA_ONSTACK", 0x1},
+    NamedConstant{"SA_RESTART", 0x2},
+    NamedConstant{"SA_RESETHAND", 0x4},
+    NamedConstant{"SA_NOCLDSTOP", 0x8},
+    NamedConstant{"SA_NODEFER", 0x10},
+    NamedConstant{"SA_NOCLDWAIT", 0x20},
+    NamedConstant{"SA_SIGINFO", 0x40},
+    NamedConstant{"O_RDONLY", 0},
+    NamedConstant{"O_WRONLY", 1},
+    NamedConstant{"O_RDWR", 2},
+    NamedConstant{"O_NONBLOCK", 4},
+    NamedConstant{"O_APPEND", 8},
+    NamedConstant{"O_CREAT", 0x200},
+    NamedConstant{"O_TRUNC", 0x400},
+    NamedConstant{"O_EXCL", 0x800},
+    NamedConstant{"SEEK_SET", 0},
+    NamedConstant{"SEEK_CUR", 1},
+    NamedConstant{"SEEK_END", 2},
+    NamedConstant{"O_NOFOLLOW", 0x100},
+    NamedConstant{"O_NOCTTY", 0x8000},
+    NamedConstant{"O_DIRECTORY", 0x20000},
+    NamedConstant{"O_CLOEXEC", 0x100000},
+    NamedConstant{"F_DUPFD", 0},
+    NamedConstant{"F_GETFD", 1},
+    NamedConstant{"F_SETFD", 2},
+    NamedConstant{"F_GETFL", 3},
+    NamedConstant{"F_SETFL", 4},
+    NamedConstant{"FD_CLOEXEC", 1},
+    NamedConstant{"F_OK", 0},
+    NamedConstant{"X_OK", 1},
+    NamedConstant{"W_OK", 2},
+    NamedConstant{"R_OK", 4},
+    NamedConstant{"FIOCLEX", 0x20006601},
+    NamedConstant{"FIONCLEX", 0x20006602},
+    NamedConstant{"FIONREAD", 0x4004667f},
+    NamedConstant{"FIONBIO", 0x8004667e},
+    NamedConstant{"TIOCGETA", 0x402c7413},
+    NamedConstant{"TIOCGPGRP", 0x40047477},
+    NamedConstant{"TIOCSPGRP", 0x80047476},
+    NamedConstant{"PROT_NONE", 0},
+    NamedConstant{"PROT_READ", 1},
+    NamedConstant{"PROT_WRITE", 2},
+    NamedConstant{"PROT_EXEC", 4},
+    NamedConstant{"MAP_SHARED", 0x1},
+    NamedConstant{"MAP_PRIVATE", 0x2},
+    NamedConstant{"MAP_FIXED", 0x10},
+    NamedConstant{"MAP_STACK", 0x400},
+    NamedConstant{"MAP_ANON", 0x1000},
 };
+
+// Calls whose return value is a user address, shown in hex.
+constexpr std::array kAddressReturningCalls = {kern::Sysno::Mmap};
+
+bool returns_address(const kern::SyscallRow& row) {
+  for (kern::Sysno number : kAddressReturningCalls) {
+    if (row.number == number) return true;
+  }
+  return false;
+}
 
 std::optional<std::uint64_t> constant_value(std::string_view name) {
   for (const auto& constant : kConstants) {
@@ -106,13 +163,20 @@ class Scratch {
     return addr;
   }
 
-  SyntaxResult<kern::UserAddr> reserve(const CallArgument& argument, std::size_t size) {
+  // `zero` false keeps what the region holds (a structure an earlier call left there).
+  SyntaxResult<kern::UserAddr> reserve(const CallArgument& argument, std::size_t size, bool zero = true) {
     std::uint64_t rounded = (size + 15) & ~std::uint64_t{15};
     if (m_used + rounded > kScriptScratchBytes) {
       return base::fail(error_at(argument, "arguments too large for a scripted call"));
     }
     kern::UserAddr addr{kScriptScratchAddr + m_used};
     m_used += rounded == 0 ? 16 : rounded;
+    if (!zero) return addr;
+    // An out-argument starts zeroed, so what the call did not fill reads as zeros.
+    base::Bytes zeros(static_cast<std::size_t>(rounded));
+    if (m_memory.copyout(addr, zeros).is_error()) {
+      return base::fail(error_at(argument, "the process's memory cannot hold this argument"));
+    }
     return addr;
   }
 
@@ -239,6 +303,7 @@ std::size_t out_size(kern::ArgFormat format, std::uint64_t next_argument) {
     case kern::ArgFormat::Sigaction: return kern::kSigactionBytes;
     case kern::ArgFormat::Timespec: return kern::kTimespecBytes;
     case kern::ArgFormat::Rusage: return kern::kRusageBytes;
+    case kern::ArgFormat::StatOut: return vfs::stat_size(vfs::StatAbi::Lp64);
     case kern::ArgFormat::GidList: return 4 * 1024;
     case kern::ArgFormat::OutBuffer: return static_cast<std::size_t>(next_argument);
     default: return 16;
@@ -268,6 +333,7 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
       return pointer_argument(argument, format, size, scratch, outs, build_gid_list);
     case kern::ArgFormat::OutBuffer:
     case kern::ArgFormat::StatusOut:
+    case kern::ArgFormat::StatOut:
     case kern::ArgFormat::Rusage: return pointer_argument(argument, format, size, scratch, outs, no_in_value);
     case kern::ArgFormat::Pointer:
       return pointer_argument(argument, format, size, scratch, outs, build_words);
@@ -366,7 +432,7 @@ SyntaxResult<std::uint64_t> marshal_ptrace_addr(const CallArgument& argument, st
     }
     case kern::PtAddr::RegsIn: {
       const machine::RegLayout& layout = machine::register_layout(abi, row->regs);
-      kern::UserAddr addr = TRY(scratch.reserve(argument, layout.size_bytes));
+      kern::UserAddr addr = TRY(scratch.reserve(argument, layout.size_bytes, false));
       if (argument.kind == ArgumentKind::Reference) return addr.value();
       if (argument.kind != ArgumentKind::List) {
         return base::fail(error_at(argument, "expected &regs or {{field, value}, ...}"));
@@ -410,7 +476,7 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
   for (std::size_t i = 0; i < row.nargs; ++i) {
     if (buffer_omitted && i == omitted_out) continue;
     const CallArgument& argument = call.arguments[given++];
-    // The length that follows a buffer sizes it.
+    // The length that follows a buffer sizes it; an ioctl's argument is sized by its command.
     std::uint64_t next = 0;
     if (given < call.arguments.size() && call.arguments[given].kind == ArgumentKind::Integer) {
       next = call.arguments[given].bits;
@@ -418,6 +484,14 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
     if (row.args[i] == kern::ArgFormat::PtraceAddr) {
       marshalled.request.args[i] =
           TRY(marshal_ptrace_addr(argument, marshalled.request.args[0], abi, scratch, marshalled.outs));
+      continue;
+    }
+    std::size_t ioctl_size = (marshalled.request.args[1] >> 16) & 0x1fff;
+    if (row.number == kern::Sysno::Ioctl && i == 2 && argument.kind == ArgumentKind::Reference &&
+        ioctl_size > 0) {
+      kern::UserAddr addr = TRY(scratch.reserve(argument, ioctl_size));
+      marshalled.outs.push_back(OutArgument{kern::ArgFormat::Pointer, addr, ioctl_size, true});
+      marshalled.request.args[i] = addr.value();
       continue;
     }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));
@@ -519,6 +593,35 @@ std::string describe_io(const OutArgument& out, const kern::UserMemory& memory) 
   return text + " \"" + base::c_escape(std::string(bytes.begin(), bytes.end())) + "\"";
 }
 
+// A struct stat (LP64 layout, vfs/stat.h) by its fields; rdev only for device nodes.
+std::string describe_stat(base::ByteSpan bytes) {
+  auto mode = base::load_le<std::uint16_t>(bytes, 8);
+  std::string text =
+      fmt::format(" {{ino={}, mode={:#o}, nlink={}, uid={}, gid={}", base::load_le<std::uint32_t>(bytes, 4),
+                  mode, base::load_le<std::uint16_t>(bytes, 10), base::load_le<std::uint32_t>(bytes, 12),
+                  base::load_le<std::uint32_t>(bytes, 16));
+  std::uint16_t type = mode & 0170000;
+  if (type == 0020000 || type == 0060000) {
+    auto rdev = base::load_le<std::uint32_t>(bytes, 20);
+    text += fmt::format(", rdev={},{}", rdev >> 8, rdev & 0xff);
+  }
+  return text + fmt::format(", size={}, blocks={}, blksize={}}}", base::load_le<std::int64_t>(bytes, 72),
+                            base::load_le<std::int64_t>(bytes, 80), base::load_le<std::uint32_t>(bytes, 88));
+}
+
+// A getdirentries buffer by record: ` [2 DT_DIR ".", 2 DT_DIR "..", 3 DT_REG "passwd"]`.
+std::string describe_dirents(base::ByteSpan bytes) {
+  std::optional<std::vector<vfs::Dirent>> records = vfs::decode_dirents(bytes);
+  if (!records) return " <malformed directory entries>";
+  std::string text = " [";
+  for (const vfs::Dirent& record : *records) {
+    if (text.size() > 2) text += ", ";
+    text += fmt::format("{} {} \"{}\"", record.fileno, vfs::dirent_type_name(record.type),
+                        base::c_escape(record.name));
+  }
+  return text + "]";
+}
+
 std::string describe_out(const OutArgument& out, const kern::SyscallResult& result,
                          const kern::UserMemory& memory) {
   if (out.ptrace_io) return describe_io(out, memory);
@@ -555,8 +658,15 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
     case kern::ArgFormat::PtraceAddr:
       PROCSIM_ASSERT(out.regs != nullptr);
       return describe_registers(*out.regs, bytes);
+    case kern::ArgFormat::StatOut: return describe_stat(bytes);
     case kern::ArgFormat::Pointer: {
       std::string text = " {";
+      if (out.int_words) {
+        for (std::size_t i = 0; i + 4 <= bytes.size(); i += 4) {
+          text += fmt::format("{}{}", i == 0 ? "" : ", ", base::load_le<std::int32_t>(bytes, i));
+        }
+        return text + "}";
+      }
       for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
         auto word = base::load_le<std::uint64_t>(bytes, i);
         // RLIM_INFINITY reads better by name.
@@ -579,10 +689,19 @@ std::string format_call_result(const MarshalledCall& call, const kern::SyscallRe
   if (!result.ok()) {
     return fmt::format("= -1 {} ({})", vfs::errno_name(*result.error), vfs::errno_text(*result.error));
   }
-  std::string text = fmt::format("= {}", static_cast<std::int64_t>(result.retval[0]));
+  std::string text = call.row != nullptr && returns_address(*call.row)
+                         ? fmt::format("= {:#x}", result.retval[0])
+                         : fmt::format("= {}", static_cast<std::int64_t>(result.retval[0]));
   for (const auto& out : call.outs) {
     // wait4 with WNOHANG and nothing to report leaves *status untouched.
     if (out.format == kern::ArgFormat::StatusOut && result.retval[0] == 0) continue;
+    bool directory =
+        call.row->number == kern::Sysno::Getdirentries || call.row->number == kern::Sysno::Getdents;
+    if (directory && out.format == kern::ArgFormat::OutBuffer) {
+      base::Bytes bytes(static_cast<std::size_t>(std::min<std::uint64_t>(result.retval[0], out.size)));
+      text += memory.copyin(out.addr, bytes).is_error() ? " <unreadable>" : describe_dirents(bytes);
+      continue;
+    }
     text += describe_out(out, result, memory);
   }
   return text;

@@ -20,14 +20,15 @@ namespace procsim::driver {
 
 // Where scripted calls put their strings and structures: a fixed address, so output that shows a
 // pointer is the same on every run.
-inline constexpr std::uint64_t kScriptScratchAddr = 0x10000000;
-inline constexpr std::uint64_t kScriptScratchBytes = 1 << 20;
+inline constexpr std::uint64_t kScriptScratchAddr = kern::kScriptScratchAddr;
+inline constexpr std::uint64_t kScriptScratchBytes = kern::kScriptScratchBytes;
 
 // An argument the call fills, shown after the result.
 struct OutArgument {
   kern::ArgFormat format = kern::ArgFormat::OutBuffer;
   kern::UserAddr addr{0};
   std::size_t size = 0;
+  bool int_words = false;  // shown as 32-bit ints (an ioctl's argument) rather than 64-bit words
   // ptrace: the register structure the kernel fills (shown field by field), or a PT_IO
   // descriptor (shown as the length moved and, for reads, the bytes).
   const machine::RegLayout* regs = nullptr;

@@ -108,7 +108,7 @@ void Session::finish_call(std::uint32_t pid_number, OutputLines& out) {
     if (memory == nullptr) {
       // The process is gone: nothing it was given to fill can be shown.
       pending->second.call.outs.clear();
-      kern::FlatUserMemory empty;
+      kern::EmptyUserMemory empty;
       out.push_back(format_call_result(pending->second.call, *result, empty));
     } else {
       // A register structure continues on lines of its own.

@@ -1,8 +1,8 @@
 // The kernel's invariants, checked after every scheduling step and driver call when enabled:
 // the process lists agree with the pid map, parent and child links agree, every process sits in
 // exactly one group of its session and the job-control counts are right, tracing follows the
-// parent link, zombies own no runnable thread, and the run and sleep queues hold exactly the
-// threads whose state says they are there. A violation is a bug: PROCSIM_ASSERT aborts.
+// parent link, zombies own no runnable thread and no descriptor table, and the run and sleep queues hold
+// exactly the threads whose state says they are there. A violation is a bug: PROCSIM_ASSERT aborts.
 #include "model/kern/kernel.h"
 
 #include <algorithm>
@@ -57,6 +57,8 @@ void check_process(const Proc& p, const ProcTable& table) {
   for (const auto& td : p.threads) suspended += td->is_suspended() ? 1 : 0;
   PROCSIM_ASSERT(suspended == p.suspcount);
   if (p.is_zombie()) PROCSIM_ASSERT((p.flag & P_WEXIT) != 0);
+  // exit's fdfree runs before the zombie state; every other process has a descriptor table.
+  PROCSIM_ASSERT_MSG(p.is_zombie() == (p.fd == nullptr), "only zombies are without descriptor tables");
   check_links(p, table);
 }
 

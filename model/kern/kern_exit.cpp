@@ -2,7 +2,7 @@
 // the S_EXIT stop event, P_WEXIT, the exit status, session-leader and job-control bookkeeping,
 // reparenting the children to init (traced ones are killed), PS_NOCLDWAIT, SIGCHLD and the
 // zombie state; then wait4's scan of the children, stopped and continued reports, handing a
-// debugged zombie back to its original parent, and the reap. Files and terminals are seams.
+// debugged zombie back to its original parent, and the reap.
 #include "model/kern/kernel.h"
 
 #include <fmt/format.h>
@@ -30,8 +30,8 @@ void Kernel::exit1(Thread& td, WaitStatus status) {
   wakeup(WaitChannel{WaitChannel::Kind::ProcStype, p.pid().value()});
   p.xstat = static_cast<std::uint16_t>(status);
   p.flag &= ~(P_TRACED | P_PPWAIT);
-  // FIXME: fdfree() once processes own files. The address space stays until the reap, where
-  // 8.3's vm_waitproc() frees it.
+  fdfree(p);
+  release_vmspace(p);
   session_leader_exit(p);
   fixjobc(p, *p.pgrp, false);
   m_procs.move_to_zombproc(p);
@@ -49,12 +49,34 @@ void Kernel::exit1(Thread& td, WaitStatus status) {
   thread_exit(td);
 }
 
-// A session leader's exit detaches the session from its terminal: s_leader and s_ttyvp go,
-// the terminal's name stays. FIXME: SIGHUP to the terminal's foreground group and the revoke
-// of its vnode need terminals.
+// fdfree(): every descriptor is closed, lowest first (a last close runs the file system's
+// close), then the table and its directory references go; p_fd is NULL from then on.
+void Kernel::fdfree(Proc& p) {
+  if (p.fd == nullptr) return;
+  p.fd->close_all(vfs_context(p));
+  PROCSIM_ASSERT(p.fd->open_fds().empty());
+  p.fd.reset();
+}
+
+// A session leader's exit detaches the session from its terminal (spec/kernel.md §3.6): the
+// terminal's foreground group gets SIGHUP (members that have it as controlling terminal), the
+// terminal forgets the session, and s_leader and s_ttyvp go; the terminal's name stays.
+// FIXME: the revoke of the terminal's vnodes (open descriptors keep working).
 void Kernel::session_leader_exit(Proc& p) {
   Session& session = *p.pgrp->session;
   if (session.leader != &p) return;
+  Tty* terminal = session.ttyp;
+  if (session.has_tty_vnode && terminal != nullptr && terminal->session == &session) {
+    Pgrp* foreground = terminal->foreground.value() != 0 ? pgfind(terminal->foreground) : nullptr;
+    if (foreground != nullptr && foreground->session == &session) {
+      std::vector<Proc*> members(foreground->members.begin(), foreground->members.end());
+      for (Proc* member : members) {
+        if ((member->flag & P_CONTROLT) != 0 && member != &p) psignal(*member, Sighup);
+      }
+    }
+    terminal->session = nullptr;
+    terminal->foreground = Pid(0);
+  }
   session.has_tty_vnode = false;
   session.leader = nullptr;
 }
@@ -171,7 +193,7 @@ std::optional<WaitResult> Kernel::wait_check_child(Proc& q, Proc& p, WaitOptions
 }
 
 // The last of a process: out of its parent's children and its group, its times added to the
-// parent's, its uid's process count dropped, its thread ids freed, its memory released.
+// parent's, its uid's process count dropped, its thread ids freed.
 void Kernel::reap(Proc& q, Proc& p) {
   PROCSIM_ASSERT(p.is_zombie());
   PROCSIM_ASSERT(p.pptr == &q);

@@ -1,16 +1,20 @@
 // fork1() as FreeBSD 8.3's kern_fork.c does it (spec/kernel.md §3.3-§3.4): the maxproc and
 // RLIMIT_NPROC limits with their console message and half-second pause, pid allocation, the
 // child's copy of its parent (credentials, signal state, mask, limits, P_SUGID, the parent's
-// process group, the user image), the follow-fork debugger handshake; and spawn, the
-// scenario's way of creating a process with chosen ids, credentials, group and session.
-// rfork flags, vfork and the swap reservation for the forked map are not modelled yet.
+// process group, the user image and a copy-on-write copy of its address space), the
+// follow-fork debugger handshake; and spawn, the scenario's way of creating a process with chosen
+// ids, credentials, group and session. A spawned session leader with a terminal gets it as
+// descriptors 0, 1 and 2 (what getty and login leave behind). rfork flags and vfork are not
+// modelled yet.
 #include "model/kern/kernel.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "model/kern/proc_memory.h"
 #include "model/machine/abi_ops.h"
+#include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -28,8 +32,10 @@ void set_fork_child_return(machine::CpuState& frame) {
 
 }  // namespace
 
-Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program) {
+Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program,
+                         std::unique_ptr<vm::VmMap> vmspace) {
   PROCSIM_ASSERT(&parent_thread.proc() == &parent);
+  PROCSIM_ASSERT(vmspace != nullptr);
   Proc& child = m_procs.create(pid);
   child.comm = parent.comm;
   child.args = parent.args;
@@ -48,7 +54,12 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
     child.stops = parent.stops;
     child.pfsflags = parent.pfsflags;
   }
-  child.memory = parent.memory ? parent.memory->clone_for_fork() : std::make_unique<FlatUserMemory>();
+  child.vmspace = std::move(vmspace);
+  child.host_scratch_base = parent.host_scratch_base;
+  child.memory = std::make_unique<ProcUserMemory>(*this, child);
+  // fdcopy(): the child shares every open file, and so its offset, with the parent.
+  PROCSIM_ASSERT_MSG(parent.fd != nullptr, "a process that forks has a descriptor table");
+  child.fd = std::make_unique<vfs::FileTable>(parent.fd->fork_copy());
   child.program = std::move(program);
   // The child joins its parent's group right after the parent.
   Pgrp& pgrp = *parent.pgrp;
@@ -86,11 +97,13 @@ vfs::KResult<void> Kernel::fork_limits(Thread& td) {
   return {};
 }
 
-// Every failed fork prints the maxproc message (at most once a second: ppsratecheck) and
-// pauses the caller for half a second, uninterruptibly, with wmesg "fork".
-void Kernel::fork_failed(Thread& td) {
+// Every failed fork pauses the caller for half a second, uninterruptibly, with wmesg "fork";
+// a failure of the process limits also prints the maxproc message (at most once a second:
+// ppsratecheck). A refused swap reservation (fork1's fail1 path) prints nothing.
+void Kernel::fork_failed(Thread& td, bool limit_message) {
   sim::Tick now = m_engine.now();
-  bool print = !m_last_fork_failure_message || now.value() - m_last_fork_failure_message->value() >= hz();
+  bool print = limit_message &&
+               (!m_last_fork_failure_message || now.value() - m_last_fork_failure_message->value() >= hz());
   if (print) {
     m_last_fork_failure_message = now;
     m_msgbuf.append(fmt::format("maxproc limit exceeded by uid {}, please see tuning(7) and login.conf(5).\n",
@@ -102,14 +115,22 @@ void Kernel::fork_failed(Thread& td) {
 
 vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
   Proc& parent = td.proc();
+  // spec/kernel.md §3.4: the address space is copied (and its fork charge reserved) before the
+  // process limits are looked at; a refused reservation is ENOMEM.
+  PROCSIM_ASSERT(parent.vmspace != nullptr);
+  auto vmspace = parent.vmspace->fork(vm_caller(parent));
+  if (vmspace.is_error()) {
+    fork_failed(td, false);
+    return base::fail(vfs::Errno::Enomem);
+  }
   if (fork_limits(td).is_error()) {
-    fork_failed(td);
+    fork_failed(td, true);
     return base::fail(vfs::Errno::Eagain);
   }
   vfs::KResult<Pid> pid = m_procs.allocate_pid();
   if (pid.is_error()) {
     PROCSIM_ASSERT(m_procs.change_proc_count(parent.cred.ruid, -1, 0));
-    fork_failed(td);
+    fork_failed(td, true);
     return base::fail(vfs::Errno::Eagain);
   }
   std::unique_ptr<Program> program = std::move(td.fork_child_program);
@@ -118,7 +139,7 @@ vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
   bool copied_image = program == nullptr;
   if (copied_image) program = parent.program->clone_for_fork();
   PROCSIM_ASSERT_MSG(program != nullptr, "a host program forks with UserContext::fork(entry)");
-  Proc& child = make_child(parent, td, pid.value(), std::move(program));
+  Proc& child = make_child(parent, td, pid.value(), std::move(program), std::move(vmspace.value()));
   if (copied_image && parent.script) child.script.emplace();
   set_fork_child_return(child.first_thread().frame);
   if ((parent.flag & (P_TRACED | P_FOLLOWFORK)) == (P_TRACED | P_FOLLOWFORK)) {
@@ -158,8 +179,18 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   Pid pid = TRY(m_procs.allocate_pid());
   PROCSIM_ASSERT(!spec.pid || pid == *spec.pid);
   SpawnGroups plan = TRY(plan_spawn_groups(spec, pid, *parent));
-  Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program));
+  Tty* terminal = nullptr;
+  if (plan.new_session && spec.tty) {
+    terminal = tty(*spec.tty);
+    if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
+  }
+  // A spawned process does not share its parent's image: it gets an address space of its own
+  // kind, built once its credentials are final so that the swap charges are its user's.
+  auto placeholder = std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
+                                                 m_config.address_space.max_user_address);
+  Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program), std::move(placeholder));
   if (spec.cred) p.cred = *spec.cred;
+  p.vmspace = imageless_vmspace(p, scripted ? ImagelessKind::Scripted : ImagelessKind::HostProgram);
   PROCSIM_ASSERT(m_procs.change_proc_count(p.cred.ruid, 1, 0));
   p.comm = spec.comm.substr(0, std::min(spec.comm.size(), kMaxComLen));
   p.args = spec.argv;
@@ -174,6 +205,9 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   }
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
+  if (terminal != nullptr) {
+    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned session leader opens its terminal");
+  }
   p.transition_to_normal();
   start_thread_fiber(td);
   setrunnable(td);
@@ -226,6 +260,7 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
     if (spec.login) session.login = *spec.login;
     session.tty = spec.tty;
     session.has_tty_vnode = spec.tty.has_value();
+    if (spec.tty) session.ttyp = tty(*spec.tty);
   } else if (plan.new_pgrp) {
     Pgrp& pgrp = m_procs.create_pgrp(p.pid(), *plan.session);
     doenterpgrp(p, pgrp);
@@ -235,6 +270,25 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
   if (!p.pgrp->session->has_tty_vnode) p.flag &= ~P_CONTROLT;
   if (plan.controlling_tty) p.flag |= P_CONTROLT;
   PROCSIM_ASSERT(!spec.sid || p.pgrp->session->sid == *spec.sid);
+}
+
+// getty's work for a spawned login: the terminal becomes the session's controlling terminal
+// with the new group in the foreground, and is opened read-write as descriptor 0, then
+// duplicated to 1 and 2.
+vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
+  PROCSIM_ASSERT(p.fd != nullptr && p.fd->open_fds().empty());
+  Session& session = *p.pgrp->session;
+  PROCSIM_ASSERT(session.ttyp == &terminal);
+  terminal.session = &session;
+  terminal.foreground = p.pgrp->pgid;
+  vfs::FileTable& fdt = fdtable(p);
+  vfs::VfsContext ctx = vfs_context(p);
+  std::string path = "/dev/" + terminal.device_name();
+  int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
+  PROCSIM_ASSERT(fd == 0);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
+  PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
+  return {};
 }
 
 }  // namespace procsim::kern

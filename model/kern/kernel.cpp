@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/proc_memory.h"
+#include "model/kern/rootfs.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -20,6 +22,12 @@ constexpr bool kDebugBuild = false;
 #else
 constexpr bool kDebugBuild = true;
 #endif
+
+vm::SwapConfig swap_config(const KernelConfig& config, const sim::Engine& engine) {
+  vm::SwapConfig swap = config.swap;
+  swap.ticks_per_second = engine.clock().hz();
+  return swap;
+}
 
 // init: it sets up its session and then reaps children forever (sbin/init's wait loop).
 class InitProgram final : public Program {
@@ -33,16 +41,35 @@ class InitProgram final : public Program {
 
 }  // namespace
 
+Kernel::Kernel(sim::Engine& engine, KernelConfig config, vfs::Vfs& vfs)
+    : Kernel(engine, std::move(config), nullptr, &vfs) {}
+
 Kernel::Kernel(sim::Engine& engine, KernelConfig config)
+    : Kernel(engine, config,
+             make_root_filesystem(config.era, vfs::Timespec{engine.clock().epoch_seconds(), 0},
+                                  config.params.maxfiles)
+                 .vfs,
+             nullptr) {}
+
+Kernel::Kernel(sim::Engine& engine, KernelConfig config, std::unique_ptr<vfs::Vfs> owned_vfs, vfs::Vfs* vfs)
     : m_engine(engine),
       m_config(std::move(config)),
       m_era(kernel_era_rules(m_config.era)),
+      m_own_vfs(std::move(owned_vfs)),
+      m_vfs(vfs != nullptr ? vfs : m_own_vfs.get()),
+      m_ttys(std::make_unique<TtyTable>(*this, m_config.era)),
+      m_swap(swap_config(m_config, engine), [this](std::string_view text) { m_msgbuf.append(text); }),
+      m_vm_objects(m_swap),
       m_procs(pid_rules(m_config.era)),
       m_msgbuf(m_config.msgbuf_bytes) {
   m_config.policy.securelevel = m_config.securelevel;
   PROCSIM_ASSERT(m_config.slice_units_per_tick > 0);
   PROCSIM_ASSERT(m_config.syscall_cost_units > 0);
   PROCSIM_ASSERT(m_config.params.maxproc > 10);
+  PROCSIM_ASSERT_MSG(m_vfs != nullptr && m_vfs->has_root(), "the kernel boots on a mounted root");
+  PROCSIM_ASSERT(m_vfs->era() == m_config.era);
+  m_vfs->files().set_maxfiles(m_config.params.maxfiles);
+  m_ttys->attach(m_vfs->devices(), m_config.era);
 }
 
 Kernel::~Kernel() {
@@ -51,6 +78,8 @@ Kernel::~Kernel() {
   for (const auto& [pid, proc] : m_procs.by_pid()) {
     for (const auto& td : proc->threads) td->fiber.reset();
   }
+  // Then the address spaces, while the swap books and the message buffer still exist.
+  for (const auto& [pid, proc] : m_procs.by_pid()) proc->vmspace.reset();
 }
 
 std::uint32_t Kernel::hz() const { return m_engine.clock().hz(); }
@@ -84,7 +113,16 @@ void Kernel::create_proc0() {
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
   p.abi = machine::arch_info(m_config.arch).native_abi;
-  p.memory = std::make_unique<FlatUserMemory>(machine::arch_info(m_config.arch).vm_maxuser_address);
+  // vmspace0: proc0 never runs user code, so its map stays empty.
+  p.vmspace =
+      std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
+                                  m_config.address_space.max_user_address, m_config.address_space.pmap);
+  p.memory = std::make_unique<ProcUserMemory>(*this, p);
+  // fdinit(): an empty table whose directories are the root; init gets a copy at fork.
+  p.fd = std::make_unique<vfs::FileTable>(m_vfs->files());
+  p.fd->set_cdir(vfs::VnodeRef::acquire(m_vfs->root_vnode()));
+  p.fd->set_rdir(vfs::VnodeRef::acquire(m_vfs->root_vnode()));
+  (void)fdtable(p);
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
   // proc0 never enters user mode: its frame stays zero.
@@ -99,8 +137,13 @@ void Kernel::create_proc0() {
 
 void Kernel::create_init() {
   PROCSIM_ASSERT(m_proc0 != nullptr);
-  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>());
+  auto vmspace = m_proc0->vmspace->fork(vm_caller(*m_proc0));
+  PROCSIM_ASSERT(vmspace.ok());
+  Proc& p = make_child(*m_proc0, m_proc0->first_thread(), Pid(1), std::make_unique<InitProgram>(),
+                       std::move(vmspace.value()));
   PROCSIM_ASSERT(p.pid() == Pid(1));
+  // FIXME: init is not exec'd from /sbin/init yet; it gets a host program's address space.
+  p.vmspace = imageless_vmspace(p, ImagelessKind::HostProgram);
   m_initproc = &p;
   (void)m_procs.set_next_pid(Pid(2));
   if (m_era.init_is_system) p.flag |= P_SYSTEM;

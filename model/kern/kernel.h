@@ -1,8 +1,9 @@
 // The simulated BSD kernel: process table, threads on fibers, the scheduler, sleep and wakeup,
 // signals, fork/exit/wait, process groups and sessions, credentials, system calls, scripted
 // processes and invariant checks, behaving as FreeBSD 8.3 does (spec/kernel.md §2-§4, §6), with
-// the older eras' visible differences taken from era_rules.h. Files, exec, ptrace, terminals and
-// machine code are seams for later slices. One Kernel per simulated machine; no globals.
+// the older eras' visible differences taken from era_rules.h. Every process has a descriptor
+// table on the machine's Vfs; terminals are the kernel's character devices (tty.h). Exec, ptrace
+// and machine code are seams for later slices. One Kernel per simulated machine; no globals.
 //
 // Driver API (everything a scenario runner needs):
 //   Kernel(engine, config); boot();              pid 0 and init, run until init sleeps in wait4
@@ -13,6 +14,7 @@
 //   find_proc / pfind / allproc / zombproc / pgfind / sessions   read-only views for procfs
 //   message_buffer()                             what dmesg prints
 //   set_trace(bool)                              `trace on` / `trace off`
+//   vfs() / tty(name)                            the file system; a terminal's output and input
 // Everything else public is kernel-internal API shared by the handlers and, later, procfs and
 // ptrace; it must be called on the right fiber where it says so.
 #pragma once
@@ -39,10 +41,15 @@
 #include "model/kern/sched.h"
 #include "model/kern/syscall_table.h"
 #include "model/kern/sysent.h"
+#include "model/kern/tty.h"
 #include "model/kern/wait_status.h"
 #include "model/machine/arch.h"
 #include "model/vfs/errno.h"
 #include "model/vfs/ucred.h"
+#include "model/vfs/vfs.h"
+#include "model/vm/swap_account.h"
+#include "model/vm/vm_object.h"
+#include "model/vm/vmspace.h"
 #include "sim/engine.h"
 
 namespace procsim::kern {
@@ -69,6 +76,19 @@ struct KernelConfig {
   // debug builds always check).
   bool check_invariants = false;
   std::size_t msgbuf_bytes = MessageBuffer::kDefaultBytes;
+  // The user address space layout of the machine's native ABI, and the swap books' settings
+  // (vm.swap_total, vm.overcommit); the once-a-second rate uses the engine's hz.
+  vm::AddressSpaceParams address_space = vm::kAmd64Params;
+  vm::SwapConfig swap = default_swap_config();
+
+  static vm::SwapConfig default_swap_config();
+};
+
+// What a debugger's proc_rwmem() moved: bytes before the first error, and that error (ENOMEM
+// when swap for a copy-on-write copy was refused, EFAULT otherwise).
+struct RwmemResult {
+  std::size_t moved = 0;
+  std::optional<vfs::Errno> error;
 };
 
 // A process the scenario creates (`spawn`, `login`). Unset fields take the parent's values.
@@ -99,6 +119,9 @@ class Kernel final : public sim::World {
   static constexpr std::size_t kMaxDispatchesPerTick = 1'000'000;
   static constexpr std::uint32_t kMaxThreads = 100'000;
 
+  // A kernel on the machine's file system, which must outlive it. The two-argument form builds
+  // and owns the standard root (rootfs.h), for tests that need no Machine.
+  Kernel(sim::Engine& engine, KernelConfig config, vfs::Vfs& vfs);
   Kernel(sim::Engine& engine, KernelConfig config);
   ~Kernel() override;
   Kernel(const Kernel&) = delete;
@@ -126,6 +149,12 @@ class Kernel final : public sim::World {
 
   vfs::KResult<void> set_next_pid(Pid pid);
   void set_trace(bool enabled);
+
+  // The file system and the terminals (by devtoname: "console", "ttyp0"; null if none).
+  vfs::Vfs& vfs() { return *m_vfs; }
+  const vfs::Vfs& vfs() const { return *m_vfs; }
+  Tty* tty(std::string_view name) const { return m_ttys->find(name); }
+  const TtyTable& ttys() const { return *m_ttys; }
 
   // Read-only views.
   Proc* find_proc(Pid pid) const { return m_procs.find_any(pid); }
@@ -171,6 +200,17 @@ class Kernel final : public sim::World {
   SyscallRequest script_wait(Thread& td);
   void script_post(Thread& td, const SyscallResult& result);
 
+  // ---- Files (sys_file.cpp) ----
+  // The thread running on a kernel stack now, or null on the driver's stack.
+  Thread* current_thread() const { return m_curthread; }
+  // What the VFS needs of a live process: credentials, root and current directory, pid, time.
+  vfs::VfsContext vfs_context(const Proc& p) const;
+  vfs::Timespec time_of_day() const;
+  // p's descriptor table with its limit brought up to date: min(RLIMIT_NOFILE, maxfilesperproc).
+  vfs::FileTable& fdtable(Proc& p);
+  // copyinstr() of a path: ENAMETOOLONG without a NUL in MAXPATHLEN bytes, EFAULT if unreadable.
+  vfs::KResult<std::string> copyin_path(Thread& td, UserAddr addr);
+
   // ---- Sleep and wakeup (spec/kernel.md §6) ----
   // Sleeps the current thread on `chan`. EWOULDBLOCK on timeout (timeout_ticks > 0); with
   // catch_signals, EINTR or ERESTART when a signal ends (or prevents) the sleep.
@@ -212,6 +252,19 @@ class Kernel final : public sim::World {
   // inferior(): p is the current process or one of its descendants.
   static bool inferior(const Proc& p, const Proc& ancestor);
 
+  // ---- Address spaces (kern_vm.cpp) ----
+  // What the VM reads from curthread/curproc when `p` touches memory: its real uid, its
+  // RLIMIT_SWAP/STACK/VMEM soft limits, the swap privileges (root's), and the tick.
+  vm::Caller vm_caller(const Proc& p) const;
+  vm::VmObjectStore& vm_objects() { return m_vm_objects; }
+  const vm::SwapAccount& swap_account() const { return m_swap; }
+  vm::SwapAccount& swap_account() { return m_swap; }
+  // proc_rwmem() (spec/kernel.md §2.5) for procfs mem and ptrace: `debugger` is the thread
+  // doing the access, whose ruid pays for copy-on-write copies. Permission checks are the
+  // caller's. A target without an address space (exiting, zombie) moves nothing: EFAULT.
+  RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::MutableByteSpan out);
+  RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::ByteSpan in);
+
   // ---- Tracing ----
   bool tracing() const;
   void trace(KernTrace kind, std::vector<sim::TraceField> fields);
@@ -220,6 +273,8 @@ class Kernel final : public sim::World {
   void check_invariants() const;
 
  private:
+  Kernel(sim::Engine& engine, KernelConfig config, std::unique_ptr<vfs::Vfs> owned_vfs, vfs::Vfs* vfs);
+
   // Scheduling (kernel.cpp).
   Thread& create_thread(Proc& p);
   void release_thread_id(Tid tid);
@@ -275,9 +330,16 @@ class Kernel final : public sim::World {
   void run_signal_handler(Thread& td, const SignalFrame& frame);
 
   // Processes (kern_fork.cpp, kern_exit.cpp, kern_proc.cpp).
-  Proc& make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program);
+  Proc& make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program,
+                   std::unique_ptr<vm::VmMap> vmspace);
+  // Address spaces (kern_vm.cpp). A process the kernel creates without an image (init, a
+  // spawned host program, a scripted process) gets a stack and, as its kind needs, the host
+  // argument scratch or the scenario's scripted-call scratch, both anonymous read-write.
+  enum class ImagelessKind : std::uint8_t { HostProgram, Scripted };
+  std::unique_ptr<vm::VmMap> imageless_vmspace(Proc& p, ImagelessKind kind);
+  void release_vmspace(Proc& p);
   vfs::KResult<void> fork_limits(Thread& td);
-  void fork_failed(Thread& td);
+  void fork_failed(Thread& td, bool limit_message);
   struct SpawnGroups {
     bool new_session = false;
     bool new_pgrp = false;
@@ -297,12 +359,23 @@ class Kernel final : public sim::World {
   void leavepgrp(Proc& p);
   void doenterpgrp(Proc& p, Pgrp& pgrp);
   void session_leader_exit(Proc& p);
+  void fdfree(Proc& p);
+  vfs::KResult<void> open_terminal_stdio(Proc& p, Tty& tty);
   void create_proc0();
   void create_init();
 
   sim::Engine& m_engine;
   KernelConfig m_config;
   const KernelEraRules& m_era;
+  // The file system outlives every process (their descriptor tables and directories refer to
+  // it), and the terminals outlive every session; member order is destruction order.
+  std::unique_ptr<vfs::Vfs> m_own_vfs;
+  vfs::Vfs* m_vfs = nullptr;
+  std::unique_ptr<TtyTable> m_ttys;
+  // The machine's swap books and VM objects; every process's map refers to them, so they are
+  // declared before (and outlive) the process table.
+  vm::SwapAccount m_swap;
+  vm::VmObjectStore m_vm_objects;
   ProcTable m_procs;
   RunQueue m_runq;
   SleepQueues m_sleepq;

@@ -9,6 +9,8 @@
 #include "model/kern/kernel.h"
 #include "model/machine/abi_ops.h"
 #include "model/machine/guest_memory.h"
+#include "model/vm/vm_map.h"
+#include "model/vm/vm_types.h"
 #include "sim/base/assert.h"
 #include "sim/base/bytes.h"
 
@@ -247,9 +249,50 @@ bool MachineProgram::build_signal_frame(UserContext& context, Signal signal, std
   return true;
 }
 
-vfs::KResult<void> load_image(UserMemory& memory, const machine::Image& image) {
-  TRY(memory.copyout(UserAddr(image.text.address), image.text.bytes));
-  TRY(memory.copyout(UserAddr(image.data.address), image.data.bytes));
+namespace {
+
+// Anonymous memory at [start, end), charged by force as exec's own mappings are.
+vfs::KResult<void> map_anonymous(Kernel& kernel, Proc& p, vm::VmOffset start, vm::VmOffset end,
+                                 vm::Prot prot) {
+  vm::Caller caller = kernel.vm_caller(p);
+  if (end <= start) return base::fail(vfs::Errno::Einval);
+  // Set up on the process's behalf like exec's own mappings: charged by force.
+  kernel.swap_account().reserve_force(end - start, caller);
+  vm::KernReturn inserted =
+      p.vmspace->insert(std::nullopt, 0, start, end, prot, vm::VM_PROT_ALL, vm::MAP_ACC_CHARGED, caller);
+  if (inserted != vm::KernReturn::KERN_SUCCESS) {
+    kernel.swap_account().release_by_uid(end - start, caller.ruid);
+    return base::fail(vfs::Errno::Einval);
+  }
+  return {};
+}
+
+vfs::KResult<void> map_section(Kernel& kernel, Proc& p, const machine::Section& section, vm::Prot prot) {
+  if (section.bytes.empty()) return {};
+  vm::VmOffset start = vm::trunc_page(section.address);
+  vm::VmOffset end = vm::round_page(section.address + section.bytes.size());
+  TRY(map_anonymous(kernel, p, start, end, prot));
+  // The bytes go in as a debugger's would, so read-only text can be filled.
+  RwmemResult copied = kernel.proc_rwmem(p, p.first_thread(), section.address, base::ByteSpan(section.bytes));
+  if (copied.error) return base::fail(*copied.error);
+  PROCSIM_ASSERT(copied.moved == section.bytes.size());
+  return {};
+}
+
+}  // namespace
+
+vfs::KResult<void> load_image(Kernel& kernel, Proc& p, const machine::Image& image) {
+  if (!p.vmspace) return base::fail(vfs::Errno::Efault);
+  TRY(map_section(kernel, p, image.text, vm::VM_PROT_READ | vm::VM_PROT_EXECUTE));
+  TRY(map_section(kernel, p, image.data, vm::VM_PROT_READ | vm::VM_PROT_WRITE));
+  // A 32-bit program in a 64-bit kernel's address space finds no stack under its own USRSTACK:
+  // give it one (exec would build an ILP32 address space instead).
+  const machine::AbiInfo& abi = machine::abi_info(image.abi);
+  constexpr std::uint64_t kCompatStackBytes = 128 * 1024;
+  if (p.vmspace->entry_containing(abi.usrstack - 1) == nullptr) {
+    TRY(map_anonymous(kernel, p, abi.usrstack - kCompatStackBytes, abi.usrstack,
+                      vm::VM_PROT_READ | vm::VM_PROT_WRITE));
+  }
   return {};
 }
 

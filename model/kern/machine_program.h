@@ -17,6 +17,9 @@
 
 namespace procsim::kern {
 
+class Kernel;
+class Proc;
+
 class MachineProgram final : public Program {
  public:
   // Instructions retired between two looks at the clock, and what one instruction costs in
@@ -58,7 +61,9 @@ std::unique_ptr<Program> make_machine_program(const machine::CpuState& start);
 // (FreeBSD copies its sigcode there). Fetching from it ends the handler; nothing else is there.
 std::uint64_t sigcode_address(machine::Abi abi);
 
-// Copies an assembled image's text and data into `memory` (until exec maps images itself).
-vfs::KResult<void> load_image(UserMemory& memory, const machine::Image& image);
+// Maps an assembled image into a process that has not run yet: text read-execute, data
+// read-write, each as anonymous memory holding the section's bytes (what tests and spawned
+// machine code use; exec maps ELF images from their files instead).
+vfs::KResult<void> load_image(Kernel& kernel, Proc& p, const machine::Image& image);
 
 }  // namespace procsim::kern

@@ -2,7 +2,7 @@
 // struct thread, struct pgrp and struct session that the model reads (spec/kernel.md §3.1),
 // with the process and thread states changed only through named transitions that check the
 // source state. Locks, reference counts, kqueue notes, itimers, accounting and per-thread
-// resource usage are not modelled; file tables and address spaces are seams filled in later.
+// resource usage are not modelled.
 #pragma once
 
 #include <array>
@@ -23,7 +23,9 @@
 #include "model/kern/wait_channel.h"
 #include "model/machine/arch.h"
 #include "model/machine/cpu_state.h"
+#include "model/vfs/file.h"
 #include "model/vfs/ucred.h"
+#include "model/vm/vm_map.h"
 #include "sim/base/strong_id.h"
 #include "sim/event_queue.h"
 #include "sim/fiber.h"
@@ -34,6 +36,7 @@ namespace procsim::kern {
 class Program;
 class UserMemory;
 class Proc;
+class Tty;
 struct Pgrp;
 
 // A thread id. Thread 0 (proc0's) is THREAD0_TID = 100000; later threads take the lowest free
@@ -164,11 +167,12 @@ struct Session {
   Proc* leader = nullptr;  // s_leader; cleared when the leader exits
   int pgrp_count = 0;      // process groups in the session (s_count)
   std::string login;       // s_login
-  // The controlling terminal, by name (s_ttyp), and whether the session still holds its vnode
-  // (s_ttyvp): the leader's exit drops the vnode but the name stays, as in 8.3.
-  // FIXME: terminals are not modelled yet; only the name is kept.
+  // The controlling terminal, by name (what devtoname(s_ttyp) prints), and whether the session
+  // still holds its vnode (s_ttyvp): the leader's exit drops the vnode but the name stays, as in
+  // 8.3. `ttyp` is the device itself (null for a name no driver serves).
   std::optional<std::string> tty;
   bool has_tty_vnode = false;
+  Tty* ttyp = nullptr;
 };
 
 struct Pgrp {
@@ -185,9 +189,6 @@ struct ScriptSlot {
   std::optional<SyscallResult> result;    // the last call's result
   std::vector<Signal> caught;             // signals whose handler ran, in order
 };
-
-// The file table. FIXME: a placeholder until model/vfs has a FileTable.
-struct FileTablePlaceholder {};
 
 class Proc {
  public:
@@ -242,9 +243,14 @@ class Proc {
   std::uint64_t child_user_ticks = 0;
   std::uint64_t child_system_ticks = 0;
 
-  std::unique_ptr<UserMemory> memory;  // the user address space as system calls see it
-  std::unique_ptr<Program> program;    // the user code
-  FileTablePlaceholder files;
+  std::unique_ptr<vm::VmMap> vmspace;  // p_vmspace; released by exit, replaced by exec
+  std::unique_ptr<UserMemory> memory;  // copyin/copyout over `vmspace`
+  // Where a host program's argument scratch begins (UserContext::scratch); 0: none mapped.
+  std::uint64_t host_scratch_base = 0;
+  std::unique_ptr<Program> program;  // the user code
+  // p_fd: descriptors, current and root directories, umask. fork copies it (fdcopy); exit
+  // closes every descriptor and frees it (fdfree) before the process becomes a zombie.
+  std::unique_ptr<vfs::FileTable> fd;
   std::vector<std::unique_ptr<Thread>> threads;  // p_threads
   int suspcount = 0;                             // p_suspcount
   std::optional<ScriptSlot> script;              // set for scripted processes

@@ -1,10 +1,9 @@
-// User programs and the user side of the system-call boundary: the flat placeholder address
-// space, host programs with their handler tokens, scripted processes, and UserContext, which
+// User programs and the user side of the system-call boundary: the empty address space,
+// host programs with their handler tokens, scripted processes, and UserContext, which
 // turns a program's calls into traps on its thread.
 #include "model/kern/program.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "model/kern/kernel.h"
 #include "model/machine/abi_ops.h"
@@ -13,88 +12,16 @@
 
 namespace procsim::kern {
 
-// ---- FlatUserMemory ----------------------------------------------------------------------
+// ---- EmptyUserMemory ---------------------------------------------------------------------
 
-FlatUserMemory::FlatUserMemory(std::uint64_t end_addr) : m_end_addr(end_addr) {
-  PROCSIM_ASSERT(m_end_addr > kFirstAddr);
-  PROCSIM_ASSERT(m_end_addr % kPageBytes == 0);
-}
-
-bool FlatUserMemory::in_range(UserAddr addr, std::size_t length) const {
-  std::uint64_t start = addr.value();
-  if (start < kFirstAddr || start >= m_end_addr) return false;
-  return length <= m_end_addr - start;
-}
-
-vfs::KResult<void> FlatUserMemory::copyin(UserAddr addr, base::MutableByteSpan out) const {
+vfs::KResult<void> EmptyUserMemory::copyin(UserAddr, base::MutableByteSpan out) const {
   if (out.empty()) return {};
-  if (!in_range(addr, out.size())) return base::fail(vfs::Errno::Efault);
-  std::size_t done = 0;
-  while (done < out.size()) {
-    std::uint64_t at = addr.value() + done;
-    std::uint64_t page = at / kPageBytes;
-    std::size_t offset = static_cast<std::size_t>(at % kPageBytes);
-    std::size_t chunk = std::min<std::size_t>(out.size() - done, kPageBytes - offset);
-    auto found = m_pages.find(page);
-    if (found == m_pages.end()) {
-      std::fill_n(out.begin() + static_cast<std::ptrdiff_t>(done), chunk, std::uint8_t{0});
-    } else {
-      std::memcpy(out.data() + done, found->second.data() + offset, chunk);
-    }
-    done += chunk;
-  }
-  return {};
+  return base::fail(vfs::Errno::Efault);
 }
 
-vfs::KResult<void> FlatUserMemory::copyout(UserAddr addr, base::ByteSpan in) {
+vfs::KResult<void> EmptyUserMemory::copyout(UserAddr, base::ByteSpan in) {
   if (in.empty()) return {};
-  if (!in_range(addr, in.size())) return base::fail(vfs::Errno::Efault);
-  // Check the page budget first so that a failing copy changes nothing.
-  std::size_t new_pages = 0;
-  for (std::uint64_t page = addr.value() / kPageBytes; page <= (addr.value() + in.size() - 1) / kPageBytes;
-       ++page) {
-    if (!m_pages.contains(page)) ++new_pages;
-  }
-  if (m_pages.size() + new_pages > kMaxPages) return base::fail(vfs::Errno::Efault);
-  for (std::uint64_t page = addr.value() / kPageBytes; page <= (addr.value() + in.size() - 1) / kPageBytes;
-       ++page) {
-    if (m_code_pages.contains(page)) {
-      ++m_code_generation;
-      break;
-    }
-  }
-  std::size_t done = 0;
-  while (done < in.size()) {
-    std::uint64_t at = addr.value() + done;
-    std::uint64_t page = at / kPageBytes;
-    std::size_t offset = static_cast<std::size_t>(at % kPageBytes);
-    std::size_t chunk = std::min<std::size_t>(in.size() - done, kPageBytes - offset);
-    base::Bytes& bytes = m_pages[page];
-    if (bytes.empty()) bytes.assign(kPageBytes, 0);
-    std::memcpy(bytes.data() + offset, in.data() + done, chunk);
-    done += chunk;
-  }
-  PROCSIM_ASSERT(m_pages.size() <= kMaxPages);
-  return {};
-}
-
-std::unique_ptr<UserMemory> FlatUserMemory::clone_for_fork() const {
-  auto copy = std::make_unique<FlatUserMemory>(m_end_addr);
-  copy->m_pages = m_pages;
-  copy->m_code_pages = m_code_pages;
-  copy->m_code_generation = m_code_generation;
-  return copy;
-}
-
-vfs::KResult<void> FlatUserMemory::fetch(UserAddr addr, base::MutableByteSpan out) {
-  TRY(copyin(addr, out));
-  if (out.empty()) return {};
-  for (std::uint64_t page = addr.value() / kPageBytes; page <= (addr.value() + out.size() - 1) / kPageBytes;
-       ++page) {
-    m_code_pages.insert(page);
-  }
-  PROCSIM_ASSERT(!m_code_pages.empty());
-  return {};
+  return base::fail(vfs::Errno::Efault);
 }
 
 machine::CpuState default_user_frame(machine::Abi abi) {
@@ -202,7 +129,10 @@ UserMemory& UserContext::memory() {
 UserAddr UserContext::scratch(std::size_t bytes) {
   std::uint64_t rounded = (static_cast<std::uint64_t>(bytes) + 15) & ~std::uint64_t{15};
   PROCSIM_ASSERT_MSG(m_scratch_used + rounded <= kScratchBytes, "scratch space exhausted: reset_scratch()");
-  std::uint64_t region = kScratchBase + static_cast<std::uint64_t>(m_thread->signal_depth) * kScratchBytes;
+  PROCSIM_ASSERT(static_cast<std::uint64_t>(m_thread->signal_depth) < kScratchLevels);
+  std::uint64_t base = m_thread->proc().host_scratch_base;
+  PROCSIM_ASSERT_MSG(base != 0, "a host program's address space has a scratch region");
+  std::uint64_t region = base + static_cast<std::uint64_t>(m_thread->signal_depth) * kScratchBytes;
   UserAddr addr(region + m_scratch_used);
   m_scratch_used += rounded;
   return addr;

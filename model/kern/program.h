@@ -2,7 +2,7 @@
 // host-implemented program (C++ that reaches the kernel only through UserContext::syscall), a
 // scripted process (the scenario's @PID lines) or, later, simulated machine code (a Program
 // whose run() drives the interpreter and calls consume_cpu). UserMemory is the user address
-// space system calls copy in and out of; FlatUserMemory stands in until model/vm is wired.
+// space system calls copy in and out of; proc_memory.h implements it over the process's vmspace.
 #pragma once
 
 #include <cstddef>
@@ -31,14 +31,13 @@ class UserContext;
 // A simulated user address (never a host pointer).
 using UserAddr = base::StrongId<struct UserAddrTag, std::uint64_t>;
 
-// A process's user address space as copyin()/copyout() see it: EFAULT outside what is mapped.
+// A process's user address space as copyin()/copyout() see it: EFAULT outside what is mapped
+// or where the protection forbids the access.
 class UserMemory {
  public:
   virtual ~UserMemory() = default;
   virtual vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const = 0;
   virtual vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) = 0;
-  // The child's address space at fork: a private copy.
-  virtual std::unique_ptr<UserMemory> clone_for_fork() const = 0;
   // An instruction fetch: like copyin, but an address space that knows execute permission
   // refuses pages without it (EFAULT for unmapped, EACCES for protection).
   virtual vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) { return copyin(addr, out); }
@@ -47,37 +46,19 @@ class UserMemory {
   virtual std::uint64_t code_generation() const { return 0; }
 };
 
-// Until the VM layer is wired: every page between kFirstAddr and the end address (kEndAddr
-// unless the architecture's user space ends elsewhere) is readable and writable and starts
-// zero-filled; the first page (NULL) and everything above fault. At most
-// kMaxPages pages are ever touched per process; beyond that, writes to new pages fault.
-class FlatUserMemory final : public UserMemory {
+// An address space with nothing mapped: every access faults. What a process that has released
+// its vmspace (a zombie) looks like from outside.
+class EmptyUserMemory final : public UserMemory {
  public:
-  static constexpr std::uint64_t kPageBytes = 4096;
-  static constexpr std::uint64_t kFirstAddr = kPageBytes;
-  static constexpr std::uint64_t kEndAddr = 0x800000000000ULL;  // amd64 VM_MAXUSER_ADDRESS
-  static constexpr std::size_t kMaxPages = 4096;
-
-  explicit FlatUserMemory(std::uint64_t end_addr = kEndAddr);
-
-  vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
-  vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
-  std::unique_ptr<UserMemory> clone_for_fork() const override;
-  // Every page is executable; a fetched page is remembered as code, and a store into code moves
-  // the generation on.
-  vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) override;
-  std::uint64_t code_generation() const override { return m_code_generation; }
-
-  std::size_t touched_pages() const { return m_pages.size(); }
-
- private:
-  bool in_range(UserAddr addr, std::size_t length) const;
-
-  std::uint64_t m_end_addr;
-  std::map<std::uint64_t, base::Bytes> m_pages;  // page number -> kPageBytes bytes
-  std::set<std::uint64_t> m_code_pages;          // page numbers instructions were fetched from
-  std::uint64_t m_code_generation = 0;
+  vfs::KResult<void> copyin(UserAddr, base::MutableByteSpan out) const override;
+  vfs::KResult<void> copyout(UserAddr, base::ByteSpan in) override;
 };
+
+// Where the scenario's scripted calls put their strings and structures: an anonymous read-write
+// region every scripted process has at a fixed address, so output that shows a pointer is the
+// same on every run.
+inline constexpr std::uint64_t kScriptScratchAddr = 0x10000000;
+inline constexpr std::uint64_t kScriptScratchBytes = 1 << 20;
 
 // What runs in user mode.
 class Program {
@@ -132,9 +113,11 @@ class ScriptProgram final : public Program {
 class UserContext {
  public:
   // Scratch space host programs marshal system-call arguments in (a region of their own
-  // address space, handed out upward and released all at once).
-  static constexpr std::uint64_t kScratchBase = 0x7fff00000000ULL;
+  // address space, handed out upward and released all at once), one slice per level of
+  // nested signal handler, kScratchLevels levels in all. The region sits just below the
+  // stack's reserved range (Proc::host_scratch_base).
   static constexpr std::uint64_t kScratchBytes = 256 * 1024;
+  static constexpr std::uint64_t kScratchLevels = 64;
 
   UserContext(Kernel& kernel, Thread& thread);
 

@@ -52,6 +52,12 @@ vfs::KResult<SyscallReturn> sys_setsid(Kernel& kernel, Thread& td, const Syscall
 vfs::KResult<SyscallReturn> sys_setpgid(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_nanosleep(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// Memory calls (sys_vm.cpp).
+vfs::KResult<SyscallReturn> sys_mmap(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_munmap(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_mprotect(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_obreak(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 // Signal calls (sys_sig.cpp).
 vfs::KResult<SyscallReturn> sys_kill(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_killpg(Kernel& kernel, Thread& td, const SyscallRequest& request);
@@ -77,5 +83,31 @@ vfs::KResult<SyscallReturn> sys_setgroups(Kernel& kernel, Thread& td, const Sysc
 vfs::KResult<SyscallReturn> sys_issetugid(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_getrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_setrlimit(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
+// File calls (sys_file.cpp).
+vfs::KResult<SyscallReturn> sys_read(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_write(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_open(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_close(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_unlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_chdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fchdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_access(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_dup(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_ioctl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_symlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_readlink(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_umask(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_dup2(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fcntl(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_rename(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_mkdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_rmdir(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_stat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_fstat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_lstat(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_getdirentries(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_getdents(Kernel& kernel, Thread& td, const SyscallRequest& request);
+vfs::KResult<SyscallReturn> sys_lseek(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
 }  // namespace procsim::kern

@@ -1,9 +1,10 @@
 // ptrace(2) as FreeBSD 8.3's sys_process.c implements it (spec/kernel.md §2.2): the system call
 // copies structures in and out around kern_ptrace, which finds the target, runs the visibility,
 // debug and system-process checks and the per-request permission in 8.3's order, and acts.
-// Memory goes through the target's UserMemory one request at a time; registers through the
-// register-file codecs with their write validation. The once-only console line "P_STOPPED_TRACE
-// not set." is not printed, and swapped-out processes (EIO) never occur.
+// Memory goes through proc_rwmem (so a breakpoint written into read-only text copies the
+// page); registers through the register-file codecs with their write validation. The
+// once-only console line "P_STOPPED_TRACE not set." is not printed, and swapped-out processes
+// (EIO) never occur.
 #include "model/kern/sys_ptrace.h"
 
 #include <algorithm>
@@ -141,49 +142,62 @@ KResult<SyscallReturn> resume(Kernel& kernel, const Target& target, const Ptrace
   return SyscallReturn{0, 0};
 }
 
-// One int through the target's memory (PT_READ_I/D, PT_WRITE_I/D).
-KResult<SyscallReturn> peek_poke(const Target& target, const PtraceArgs& args, bool write) {
-  UserMemory* memory = target.p->memory.get();
-  if (memory == nullptr) return base::fail(Errno::Efault);
+// One int through proc_rwmem (PT_READ_I/D, PT_WRITE_I/D). A short transfer without an error of
+// its own (or with ENOSPC or EPERM) is EINVAL.
+KResult<SyscallReturn> peek_poke(Kernel& kernel, Thread& td, const Target& target, const PtraceArgs& args,
+                                 bool write) {
   std::array<std::uint8_t, 4> word{};
+  RwmemResult moved;
   if (write) {
     target.td->dbgflags |= TDB_USERWR;
     base::store_le<std::uint32_t>(word, 0, static_cast<std::uint32_t>(args.data));
-    TRY(memory->copyout(args.addr, word));
-    return SyscallReturn{0, 0};
+    moved = kernel.proc_rwmem(*target.p, td, args.addr.value(), base::ByteSpan(word));
+  } else {
+    moved = kernel.proc_rwmem(*target.p, td, args.addr.value(), base::MutableByteSpan(word));
   }
-  TRY(memory->copyin(args.addr, word));
+  if (moved.moved != word.size()) {
+    bool einval = !moved.error || *moved.error == Errno::Enospc || *moved.error == Errno::Eperm;
+    return base::fail(einval ? Errno::Einval : *moved.error);
+  }
+  if (write) return SyscallReturn{0, 0};
   return ret(static_cast<std::int32_t>(base::load_le<std::uint32_t>(word, 0)));
 }
 
-// PT_IO: page by page, so that a transfer that faults part way reports what it moved.
+// PT_IO: through proc_rwmem in pieces of the debugger's buffer; piod_len becomes what moved.
 KResult<SyscallReturn> transfer(Kernel& kernel, Thread& td, const Target& target, PtraceArgs& args) {
   auto op = std::find_if(kPiodOpTable.begin(), kPiodOpTable.end(),
                          [&](const PiodOpRow& row) { return row.op == args.piod_op; });
   if (op == kPiodOpTable.end()) return base::fail(Errno::Einval);
-  UserMemory* memory = target.p->memory.get();
-  if (memory == nullptr) return base::fail(Errno::Efault);
   if (op->write) target.td->dbgflags |= TDB_USERWR;
   constexpr std::uint64_t kChunkBytes = 4096;
   std::uint64_t done = 0;
-  KResult<void> status;
+  std::optional<Errno> error;
   base::Bytes chunk;
-  while (done < args.piod_len && status.ok()) {
+  while (done < args.piod_len && !error) {
     std::uint64_t at = args.piod_offs + done;
     std::uint64_t length = std::min(args.piod_len - done, kChunkBytes - at % kChunkBytes);
     chunk.assign(static_cast<std::size_t>(length), 0);
     UserAddr own(args.piod_addr + done);
+    RwmemResult moved;
     if (op->write) {
-      status = kernel.copyin(td, own, chunk);
-      if (status.ok()) status = memory->copyout(UserAddr(at), chunk);
+      if (auto in = kernel.copyin(td, own, chunk); in.is_error()) {
+        error = in.error();
+        break;
+      }
+      moved = kernel.proc_rwmem(*target.p, td, at, base::ByteSpan(chunk));
     } else {
-      status = memory->copyin(UserAddr(at), chunk);
-      if (status.ok()) status = kernel.copyout(td, own, chunk);
+      moved = kernel.proc_rwmem(*target.p, td, at, base::MutableByteSpan(chunk));
+      base::ByteSpan got(chunk.data(), moved.moved);
+      if (auto out = kernel.copyout(td, own, got); out.is_error()) {
+        error = out.error();
+        break;
+      }
     }
-    if (status.ok()) done += length;
+    done += moved.moved;
+    error = moved.error;
   }
   args.piod_len = done;
-  if (status.is_error()) return base::fail(status.error());
+  if (error) return base::fail(*error);
   return SyscallReturn{0, 0};
 }
 
@@ -245,9 +259,9 @@ KResult<SyscallReturn> kern_ptrace(Kernel& kernel, Thread& td, PtraceArgs& args)
       }
       return SyscallReturn{0, 0};
     case PtRequest::ReadI:
-    case PtRequest::ReadD: return peek_poke(target, args, false);
+    case PtRequest::ReadD: return peek_poke(kernel, td, target, args, false);
     case PtRequest::WriteI:
-    case PtRequest::WriteD: return peek_poke(target, args, true);
+    case PtRequest::WriteD: return peek_poke(kernel, td, target, args, true);
     case PtRequest::Io: return transfer(kernel, td, target, args);
     case PtRequest::Getnumlwps: return ret(static_cast<std::int64_t>(p.thread_count()));
     default: break;

@@ -32,7 +32,7 @@ struct SyscallRow {
   SyscallHandler handler;  // null: not modelled yet
 };
 
-inline constexpr std::size_t kSyscallCount = 54;
+inline constexpr std::size_t kSyscallCount = 62;
 extern const std::array<SyscallRow, kSyscallCount> kSyscallTable;
 
 // The row for a call number, or null.

@@ -22,7 +22,10 @@ enum class Sysno : std::uint32_t {
   Open = 5,
   Close = 6,
   Wait4 = 7,
+  Unlink = 10,
   Chdir = 12,
+  Fchdir = 13,
+  Break = 17,  // obreak(); "break" in syscalls.master's name column
   Getpid = 20,
   Setuid = 23,
   Getuid = 24,
@@ -36,6 +39,7 @@ enum class Sysno : std::uint32_t {
   Getegid = 43,
   Getgid = 47,
   Ioctl = 54,
+  Symlink = 57,
   Readlink = 58,
   Execve = 59,
   Umask = 60,
@@ -48,6 +52,9 @@ enum class Sysno : std::uint32_t {
   Setpgid = 82,
   Dup2 = 90,
   Fcntl = 92,
+  Rename = 128,
+  Mkdir = 136,
+  Rmdir = 137,
   Killpg = 146,  // the COMPAT_43 okillpg; 8.3's libc implements killpg(3) with kill(2)
   Setsid = 147,
   Setgid = 181,
@@ -62,6 +69,7 @@ enum class Sysno : std::uint32_t {
   Getpgid = 207,
   Nanosleep = 240,
   Issetugid = 253,
+  Getdents = 272,
   Getsid = 310,
   Sigprocmask = 340,
   Sigsuspend = 341,
@@ -113,6 +121,7 @@ enum class ArgFormat : std::uint8_t {
   Rusage,         // pointer to a struct rusage (out)
   StatusOut,      // pointer to the int wait4 fills
   GidList,        // pointer to an array of gid_t
+  StatOut,        // pointer to the struct stat the call fills
   PtraceRequest,  // a ptrace request, by PT_ name
   PtraceAddr,     // ptrace's addr: an address, or the structure the request names
 };

@@ -22,6 +22,7 @@ struct WaitChannel {
     ProcPwait,    // the child's p_pwait condition variable: a vfork parent ("ppwait")
     Nanowait,     // the global nanowait: nanosleep
     PauseWchan,   // pause(9)'s private channel: nobody ever wakes it, only the timeout ends it
+    TtyInput,     // a terminal's input queue (t_inwait): id is the terminal's device number
   };
 
   Kind kind = Kind::Proc;
@@ -35,7 +36,7 @@ struct WaitChannelKindRow {
   std::string_view name;  // for traces
 };
 
-inline constexpr std::array<WaitChannelKindRow, 8> kWaitChannelKinds = {{
+inline constexpr std::array<WaitChannelKindRow, 9> kWaitChannelKinds = {{
     {WaitChannel::Kind::Proc, "proc"},
     {WaitChannel::Kind::ProcStep, "p_step"},
     {WaitChannel::Kind::ProcStype, "p_stype"},
@@ -44,6 +45,7 @@ inline constexpr std::array<WaitChannelKindRow, 8> kWaitChannelKinds = {{
     {WaitChannel::Kind::ProcPwait, "p_pwait"},
     {WaitChannel::Kind::Nanowait, "nanowait"},
     {WaitChannel::Kind::PauseWchan, "pause_wchan"},
+    {WaitChannel::Kind::TtyInput, "t_inwait"},
 }};
 
 constexpr std::string_view wait_channel_kind_name(WaitChannel::Kind kind) {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "model/machine/arch.h"
 #include "sim/base/assert.h"
 
@@ -19,6 +21,14 @@ sim::EngineConfig engine_config(const MachineConfig& config) {
   return engine;
 }
 
+const vm::AddressSpaceParams& address_space_params(std::string_view arch) {
+  if (arch == "i386") return vm::kI386Params;
+  if (arch == "arm64") return vm::kArm64Params;
+  if (arch == "riscv64") return vm::kRiscv64Params;
+  PROCSIM_ASSERT(arch == "amd64");
+  return vm::kAmd64Params;
+}
+
 kern::KernelConfig kernel_config(const MachineConfig& config) {
   kern::KernelConfig kernel;
   kernel.era = profile_era(config.profile);
@@ -31,10 +41,84 @@ kern::KernelConfig kernel_config(const MachineConfig& config) {
   // osrel exists from the 2009 era on; older kernels have no ABI note to read it from.
   kernel.init_osrel = config.profile == Profile::FreeBSD8 ? 803000 : 0;
   kernel.check_invariants = true;
+  kernel.address_space = address_space_params(config.arch);
   return kernel;
 }
 
+struct BaseUser {
+  std::string_view name;
+  std::uint32_t uid;
+  std::uint32_t gid;
+  std::string_view gecos;
+  std::string_view home;
+  std::string_view shell;
+};
+
+// The base system's accounts (FreeBSD's /etc/master.passwd and /etc/group), in file order.
+constexpr std::array kBaseUsers = {
+    BaseUser{"root", 0, 0, "Charlie &", "/root", "/bin/csh"},
+    BaseUser{"daemon", 1, 1, "Owner of many system processes", "/root", "/usr/sbin/nologin"},
+    BaseUser{"operator", 2, 5, "System &", "/", "/usr/sbin/nologin"},
+    BaseUser{"bin", 3, 7, "Binaries Commands and Source", "/", "/usr/sbin/nologin"},
+    BaseUser{"tty", 4, 65533, "Tty Sandbox", "/", "/usr/sbin/nologin"},
+    BaseUser{"kmem", 5, 65533, "KMem Sandbox", "/", "/usr/sbin/nologin"},
+    BaseUser{"nobody", 65534, 65534, "Unprivileged user", "/nonexistent", "/usr/sbin/nologin"},
+};
+
+struct BaseGroup {
+  std::string_view name;
+  std::uint32_t gid;
+  std::string_view members;
+};
+
+constexpr std::array kBaseGroups = {
+    BaseGroup{"wheel", 0, "root"},   BaseGroup{"daemon", 1, ""},     BaseGroup{"kmem", 2, ""},
+    BaseGroup{"sys", 3, ""},         BaseGroup{"tty", 4, ""},        BaseGroup{"operator", 5, "root"},
+    BaseGroup{"mail", 6, ""},        BaseGroup{"bin", 7, ""},        BaseGroup{"staff", 20, ""},
+    BaseGroup{"nogroup", 65533, ""}, BaseGroup{"nobody", 65534, ""},
+};
+
+vfs::Timespec boot_time(const MachineConfig& config) { return vfs::Timespec{config.epoch_seconds, 0}; }
+
+base::Bytes bytes_of(const std::string& text) { return base::Bytes(text.begin(), text.end()); }
+
 }  // namespace
+
+std::string format_passwd_file(const std::vector<User>& users) {
+  std::string text;
+  for (const BaseUser& base : kBaseUsers) {
+    bool redefined = std::any_of(users.begin(), users.end(),
+                                 [&](const User& u) { return u.name == base.name || u.uid == base.uid; });
+    if (redefined) continue;
+    text += fmt::format("{}:*:{}:{}:{}:{}:{}\n", base.name, base.uid, base.gid, base.gecos, base.home,
+                        base.shell);
+  }
+  for (const User& user : users) {
+    text += fmt::format("{}:*:{}:{}::/home/{}:/bin/sh\n", user.name, user.uid, user.gid, user.name);
+  }
+  return text;
+}
+
+std::string format_group_file(const std::vector<Group>& groups, const std::vector<User>& users) {
+  auto members_of = [&](std::uint32_t gid, std::string members) {
+    for (const User& user : users) {
+      if (std::find(user.groups.begin(), user.groups.end(), gid) == user.groups.end()) continue;
+      members += members.empty() ? user.name : "," + user.name;
+    }
+    return members;
+  };
+  std::string text;
+  for (const BaseGroup& base : kBaseGroups) {
+    bool redefined = std::any_of(groups.begin(), groups.end(),
+                                 [&](const Group& g) { return g.name == base.name || g.gid == base.gid; });
+    if (redefined) continue;
+    text += fmt::format("{}:*:{}:{}\n", base.name, base.gid, members_of(base.gid, std::string(base.members)));
+  }
+  for (const Group& group : groups) {
+    text += fmt::format("{}:*:{}:{}\n", group.name, group.gid, members_of(group.gid, ""));
+  }
+  return text;
+}
 
 vfs::Era profile_era(Profile profile) {
   switch (profile) {
@@ -55,10 +139,27 @@ const ProfileInfo& profile_info(Profile profile) {
 Machine::Machine(MachineConfig config)
     : m_config(std::move(config)),
       m_engine(engine_config(m_config)),
-      m_kernel(std::make_unique<kern::Kernel>(m_engine, kernel_config(m_config))) {
+      m_root(kern::make_root_filesystem(profile_era(m_config.profile), boot_time(m_config),
+                                        kernel_config(m_config).params.maxfiles)),
+      m_kernel(std::make_unique<kern::Kernel>(m_engine, kernel_config(m_config), *m_root.vfs)) {
   PROCSIM_ASSERT(m_config.hz > 0);
+  vfs::MemfsNodeSpec spec;
+  spec.at(boot_time(m_config));
+  spec.mode = 0644;
+  PROCSIM_ASSERT(m_root.memfs->make_file("/etc/passwd", {}, spec).ok());
+  PROCSIM_ASSERT(m_root.memfs->make_file("/etc/group", {}, spec).ok());
+  write_account_files();
   m_kernel->boot();
   PROCSIM_ASSERT(m_kernel->booted());
+}
+
+// Regenerated whole after every change, as pwd_mkdb rewrites the files.
+void Machine::write_account_files() {
+  std::optional<std::uint64_t> passwd = m_root.memfs->find("/etc/passwd");
+  std::optional<std::uint64_t> group = m_root.memfs->find("/etc/group");
+  PROCSIM_ASSERT(passwd.has_value() && group.has_value());
+  PROCSIM_ASSERT(m_root.memfs->set_contents(*passwd, bytes_of(format_passwd_file(m_users))).ok());
+  PROCSIM_ASSERT(m_root.memfs->set_contents(*group, bytes_of(format_group_file(m_groups, m_users))).ok());
 }
 
 vfs::Ucred Machine::credentials_of(const User& user) const {
@@ -74,6 +175,7 @@ std::optional<AccountError> Machine::add_group(Group group) {
     if (existing.gid == group.gid) return AccountError::DuplicateId;
   }
   m_groups.push_back(std::move(group));
+  write_account_files();
   return std::nullopt;
 }
 
@@ -83,6 +185,7 @@ std::optional<AccountError> Machine::add_user(User user) {
     if (existing.uid == user.uid) return AccountError::DuplicateId;
   }
   m_users.push_back(std::move(user));
+  write_account_files();
   return std::nullopt;
 }
 

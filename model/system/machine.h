@@ -1,6 +1,7 @@
 // A simulated machine as a scenario sees it: its configuration (architecture, procfs profile,
-// seed, hz, clock, securelevel), the deterministic engine that drives it, the kernel it boots,
-// and the user and group database that `user` and `group` directives fill.
+// seed, hz, clock, securelevel), the deterministic engine that drives it, its root file system
+// (created before the kernel, which runs on it), the kernel it boots, and the user and group
+// database that `user` and `group` directives fill, mirrored in /etc/passwd and /etc/group.
 #pragma once
 
 #include <array>
@@ -13,7 +14,11 @@
 #include <vector>
 
 #include "model/kern/kernel.h"
+#include "model/kern/rootfs.h"
+#include "model/kern/tty.h"
+#include "model/vfs/memfs.h"
 #include "model/vfs/ucred.h"
+#include "model/vfs/vfs.h"
 #include "sim/engine.h"
 
 namespace procsim::system {
@@ -63,6 +68,14 @@ struct User {
 
 enum class AccountError : std::uint8_t { DuplicateName, DuplicateId };
 
+// /etc/passwd and /etc/group as FreeBSD writes them: the base system's accounts (root, daemon,
+// operator, bin, tty, kmem, nobody; wheel, ..., staff, nogroup, nobody), then the scenario's in
+// the order added. A base entry whose name or id the scenario defines again is left out.
+// passwd lines are name:*:uid:gid:gecos:home:shell; group lines name:*:gid:members, members being
+// the users that list the group among their supplementary groups.
+std::string format_passwd_file(const std::vector<User>& users);
+std::string format_group_file(const std::vector<Group>& groups, const std::vector<User>& users);
+
 class Machine final : public sim::World {
  public:
   explicit Machine(MachineConfig config);
@@ -71,6 +84,12 @@ class Machine final : public sim::World {
   sim::Engine& engine() { return m_engine; }
 
   kern::Kernel& kernel() { return *m_kernel; }
+  vfs::Vfs& vfs() { return *m_root.vfs; }
+  // The root file system, for setting up files a scenario needs (programs, /etc).
+  vfs::Memfs& root_memfs() { return *m_root.memfs; }
+  // A terminal by name ("console", "ttyp0"), or null. The driver takes what programs wrote to
+  // it (take_output) and types at it (push_input, push_eof).
+  kern::Tty* tty(std::string_view name) { return m_kernel->tty(name); }
 
   // The world the engine drives is the kernel.
   bool has_runnable_work() const override { return m_kernel->has_runnable_work(); }
@@ -88,8 +107,11 @@ class Machine final : public sim::World {
   const User* find_user_by_id(std::uint32_t uid) const;
 
  private:
+  void write_account_files();
+
   MachineConfig m_config;
   sim::Engine m_engine;
+  kern::RootFileSystem m_root;  // before the kernel: it outlives every process
   std::unique_ptr<kern::Kernel> m_kernel;
   std::vector<Group> m_groups;  // in the order added, as /etc/group lists them
   std::vector<User> m_users;    // in the order added, as /etc/passwd lists them

@@ -185,6 +185,8 @@ TEST_CASE("the session leader's exit leaves the session without a leader or term
   login.tty = "ttyp0";
   Pid shell = m.spawn(login);
   Pid child = fork_child(m, shell);
+  // In a background group of its own, the child is not sent the terminal's SIGHUP.
+  CHECK(m.ok_value(child, Sysno::Setpgid, {0, 0}) == 0);
   Session* session = m.proc(child).pgrp->session;
   m.start(shell, Sysno::Exit, {0});
   m.run_until_idle();
@@ -194,6 +196,26 @@ TEST_CASE("the session leader's exit leaves the session without a leader or term
   // A child forked now does not get P_CONTROLT.
   Pid grandchild = fork_child(m, child);
   CHECK((m.proc(grandchild).flag & P_CONTROLT) == 0);
+}
+
+TEST_CASE("the session leader's exit sends SIGHUP to the terminal's foreground group only") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp1";
+  Pid shell = m.spawn(login);
+  Pid foreground = fork_child(m, shell);
+  Pid background = fork_child(m, shell);
+  CHECK(m.ok_value(background, Sysno::Setpgid, {0, 0}) == 0);
+  Tty* tty = m.kernel.tty("ttyp1");
+  REQUIRE(tty != nullptr);
+  CHECK(tty->foreground == shell);
+  m.start(shell, Sysno::Exit, {0});
+  m.run_until_idle();
+  // Killed by SIGHUP, the orphan was reaped by init; the background member lives on.
+  CHECK(m.kernel.find_proc(foreground) == nullptr);
+  CHECK_FALSE(m.proc(background).is_zombie());
+  CHECK(tty->session == nullptr);
+  CHECK(tty->foreground == Pid(0));
 }
 
 TEST_CASE("getrlimit and setrlimit: lowering is free, raising needs privilege") {

@@ -29,9 +29,9 @@ inline vfs::Ucred user_cred(std::uint32_t uid, std::uint32_t gid = 20) {
 }
 
 // Scratch addresses in a scripted process's memory for call arguments.
-inline constexpr std::uint64_t kArgA = 0x10000;
-inline constexpr std::uint64_t kArgB = 0x11000;
-inline constexpr std::uint64_t kArgC = 0x12000;
+inline constexpr std::uint64_t kArgA = kScriptScratchAddr;
+inline constexpr std::uint64_t kArgB = kScriptScratchAddr + 0x1000;
+inline constexpr std::uint64_t kArgC = kScriptScratchAddr + 0x2000;
 
 class TestMachine {
  public:

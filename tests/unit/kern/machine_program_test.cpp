@@ -2,12 +2,14 @@
 // through their ABI, take signals in handlers, and die of the signals their traps raise.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
 
 #include "model/kern/machine_program.h"
 #include "model/kern/wait_status.h"
 #include "model/machine/abi_ops.h"
 #include "model/machine/asm/assembler.h"
+#include "model/vm/vmspace.h"
 #include "tests/unit/kern/kernel_test_support.h"
 
 namespace procsim::kern {
@@ -18,6 +20,9 @@ using testing::TestMachine;
 KernelConfig config_for(machine::Arch arch) {
   KernelConfig config = testing::checked_config();
   config.arch = arch;
+  static constexpr std::array<vm::AddressSpaceParams, 4> kParams = {vm::kI386Params, vm::kAmd64Params,
+                                                                    vm::kArm64Params, vm::kRiscv64Params};
+  config.address_space = kParams[static_cast<std::size_t>(arch)];
   return config;
 }
 
@@ -32,9 +37,7 @@ Pid spawn_machine_code(TestMachine& m, Pid parent, machine::Abi abi, const std::
   std::uint64_t stack = machine::abi_info(abi).usrstack - 4096;
   vfs::KResult<Pid> pid = m.kernel.spawn_program(spec, make_machine_program(abi, image.value().entry, stack));
   REQUIRE(pid.ok());
-  UserMemory* memory = m.kernel.user_memory(pid.value());
-  REQUIRE(memory != nullptr);
-  REQUIRE(load_image(*memory, image.value()).ok());
+  REQUIRE(load_image(m.kernel, m.proc(pid.value()), image.value()).ok());
   return pid.value();
 }
 
@@ -63,6 +66,7 @@ TEST_CASE("machine code exits through its ABI's system-call convention on every 
     CHECK(m.proc(child).abi == c.abi);
     auto [pid, status] = m.wait4(parent, child.value());
     CHECK(pid == child.value());
+    CAPTURE(status);
     CHECK(wifexited(status));
     CHECK(wexitstatus(status) == 42);
   }

@@ -10,6 +10,7 @@
 #include "model/kern/wait_status.h"
 #include "model/machine/abi_ops.h"
 #include "model/machine/asm/assembler.h"
+#include "model/vm/vmspace.h"
 #include "tests/unit/kern/kernel_test_support.h"
 
 namespace procsim::kern {
@@ -96,6 +97,9 @@ TEST_CASE("root may not trace init: EINVAL as a system process, EPERM once secur
 KernelConfig config_for(machine::Arch arch) {
   KernelConfig config = testing::checked_config();
   config.arch = arch;
+  static constexpr std::array<vm::AddressSpaceParams, 4> kParams = {vm::kI386Params, vm::kAmd64Params,
+                                                                    vm::kArm64Params, vm::kRiscv64Params};
+  config.address_space = kParams[static_cast<std::size_t>(arch)];
   return config;
 }
 
@@ -108,7 +112,7 @@ Pid spawn_machine_code(TestMachine& m, Pid parent, machine::Abi abi, const std::
   std::uint64_t stack = machine::abi_info(abi).usrstack - 4096;
   vfs::KResult<Pid> pid = m.kernel.spawn_program(spec, make_machine_program(abi, image.value().entry, stack));
   REQUIRE(pid.ok());
-  REQUIRE(load_image(*m.kernel.user_memory(pid.value()), image.value()).ok());
+  REQUIRE(load_image(m.kernel, m.proc(pid.value()), image.value()).ok());
   return pid.value();
 }
 
@@ -240,9 +244,9 @@ TEST_CASE("PT_IO moves bytes both ways and reports how many") {
   Pid target = m.spawn_as(1001);
   CHECK(ptrace(m, debugger, PtRequest::Attach, target).ok());
   (void)m.wait4(debugger, target.value());
-  m.write(target, 0x20000, base::ByteSpan(reinterpret_cast<const std::uint8_t*>("hello"), 5));
+  m.write(target, testing::kArgB, base::ByteSpan(reinterpret_cast<const std::uint8_t*>("hello"), 5));
   m.write_value<std::uint32_t>(debugger, testing::kArgB, 3);  // PIOD_READ_I
-  m.write_value<std::uint64_t>(debugger, testing::kArgB + 8, 0x20000);
+  m.write_value<std::uint64_t>(debugger, testing::kArgB + 8, testing::kArgB);
   m.write_value<std::uint64_t>(debugger, testing::kArgB + 16, testing::kArgC);
   m.write_value<std::uint64_t>(debugger, testing::kArgB + 24, 5);
   CHECK(ptrace(m, debugger, PtRequest::Io, target, testing::kArgB).ok());
