@@ -11,6 +11,7 @@
 
 #include "model/kern/proc_memory.h"
 #include "model/kern/rootfs.h"
+#include "model/machine/abi_ops.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -445,6 +446,7 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     syscall_enter_hooks(td, request);
     vfs::KResult<SyscallReturn> outcome = dispatch(td, request);
     if (outcome.ok()) td.retval = outcome.value();
+    set_syscall_retval(td, outcome);
     userret(td);
     syscall_exit_hooks(td, request);
     return_to_user(td);
@@ -459,6 +461,19 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     }
     return result;
   }
+}
+
+// cpu_set_syscall_retval(): the result goes into the registers before the exit stop, so a
+// debugger stopped there sees it. ERESTART and EJUSTRETURN leave the registers alone.
+void Kernel::set_syscall_retval(Thread& td, const vfs::KResult<SyscallReturn>& outcome) {
+  if (outcome.ok()) {
+    machine::set_syscall_result(td.frame, outcome.value()[0], outcome.value()[1]);
+    return;
+  }
+  vfs::Errno error = outcome.error();
+  if (error == vfs::Errno::Erestart || error == vfs::Errno::Ejustreturn) return;
+  PROCSIM_ASSERT(vfs::errno_value(error) > 0);
+  machine::set_syscall_error(td.frame, vfs::errno_value(error));
 }
 
 vfs::KResult<SyscallReturn> Kernel::dispatch(Thread& td, const SyscallRequest& request) {

@@ -297,6 +297,7 @@ class Kernel final : public sim::World {
 
   // System-call path (kernel.cpp).
   vfs::KResult<SyscallReturn> dispatch(Thread& td, const SyscallRequest& request);
+  void set_syscall_retval(Thread& td, const vfs::KResult<SyscallReturn>& outcome);
   void syscall_enter_hooks(Thread& td, const SyscallRequest& request);
   void syscall_exit_hooks(Thread& td, const SyscallRequest& request);
   void userret(Thread& td);

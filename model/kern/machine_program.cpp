@@ -183,12 +183,8 @@ void MachineProgram::system_call(UserContext& context) {
     }
     request.args[i] = base::load_le<std::uint64_t>(raw, 0);
   }
-  SyscallResult result = context.kernel().syscall(td, request);
-  if (result.ok()) {
-    machine::set_syscall_result(td.frame, result.retval[0], result.retval[1]);
-  } else {
-    machine::set_syscall_error(td.frame, vfs::errno_value(*result.error));
-  }
+  // The kernel leaves the result in the registers (cpu_set_syscall_retval).
+  (void)context.kernel().syscall(td, request);
   if (machine::single_step_enabled(td.frame)) {
     (void)machine::clear_single_step(td.frame);
     context.kernel().trapsignal(td, Sigtrap, kTrapTrace, td.frame.pc);

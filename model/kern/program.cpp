@@ -79,9 +79,9 @@ std::unique_ptr<Program> ScriptProgram::clone_for_fork() const { return std::mak
 
 UserContext::UserContext(Kernel& kernel, Thread& thread) : m_kernel(&kernel), m_thread(&thread) {}
 
-// The registers a libc stub would load for the call, and what the kernel leaves in them, so a
-// debugger or procfs `regs` sees a host or scripted program as it would a real one. Arguments
-// that the ABI passes on the stack (i386) are not written anywhere.
+// The registers a libc stub would load for the call, so a debugger or procfs `regs` sees a
+// host or scripted program as it would a real one (the kernel writes the result back).
+// Arguments that the ABI passes on the stack (i386) are not written anywhere.
 SyscallResult UserContext::syscall(const SyscallRequest& request) {
   machine::CpuState& frame = m_thread->frame;
   const machine::SyscallConvention& convention = machine::abi_info(frame.abi).syscall;
@@ -89,13 +89,7 @@ SyscallResult UserContext::syscall(const SyscallRequest& request) {
   for (std::size_t i = 0; i < convention.arg_gpr_count && i < request.args.size(); ++i) {
     frame.gpr[convention.arg_gprs[i]] = request.args[i];
   }
-  SyscallResult result = m_kernel->syscall(*m_thread, request);
-  if (result.ok()) {
-    machine::set_syscall_result(m_thread->frame, result.retval[0], result.retval[1]);
-  } else {
-    machine::set_syscall_error(m_thread->frame, vfs::errno_value(*result.error));
-  }
-  return result;
+  return m_kernel->syscall(*m_thread, request);
 }
 
 SyscallResult UserContext::syscall(Sysno number, std::initializer_list<std::uint64_t> args) {

@@ -210,6 +210,37 @@ TEST_CASE("a breakpoint planted with PT_WRITE_I is hit with the PC each architec
   }
 }
 
+TEST_CASE("PT_SYSCALL stops at entry with the call's registers and at exit with its result") {
+  TestMachine m(config_for(machine::Arch::Amd64));
+  Pid debugger = m.spawn();
+  Pid child = spawn_machine_code(m, debugger, machine::Abi::Amd64,
+                                 "_start:\n xor %edi, %edi\n xor %esi, %esi\n xor %edx, %edx\n"
+                                 " mov $26, %eax\n syscall\n int3\n mov $20, %eax\n syscall\n"
+                                 " mov %eax, %edi\n mov $1, %eax\n syscall\n");
+  auto [pid, status] = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  const machine::CpuState& frame = m.thread(child).frame;
+  CHECK(ptrace(m, debugger, PtRequest::Syscall, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  CHECK(wstopsig(status) == Sigtrap.value());
+  CHECK(frame.gpr[machine::x86::kRax] == 20);  // getpid, not yet answered
+  CHECK(ptrace(m, debugger, PtRequest::Syscall, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  CHECK(frame.gpr[machine::x86::kRax] == static_cast<std::uint64_t>(child.value()));
+  // 8.3's system-call stops ignore the signal the debugger answers with: PT_KILL here only
+  // resumes it, and it stops again on entering exit.
+  CHECK(ptrace(m, debugger, PtRequest::Kill, child).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifstopped(status));
+  CHECK(frame.gpr[machine::x86::kRax] == 1);
+  CHECK(ptrace(m, debugger, PtRequest::Detach, child, 1, 0).ok());
+  std::tie(pid, status) = m.wait4(debugger, child.value());
+  REQUIRE(wifexited(status));
+  CHECK(wexitstatus(status) == (child.value() & 0xff));
+}
+
 TEST_CASE("riscv64 has no hardware single step: PT_STEP fails with EOPNOTSUPP") {
   TestMachine m(config_for(machine::Arch::Riscv64));
   Pid debugger = m.spawn();
