@@ -1,6 +1,7 @@
 // Marshalling scripted system calls and printing their results; see script_call.h.
 #include "model/driver/script_call.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -10,9 +11,12 @@
 #include "model/kern/rlimit.h"
 #include "model/kern/signal.h"
 #include "model/kern/sys_handlers.h"
+#include "model/kern/sys_ptrace.h"
 #include "model/kern/wait_status.h"
+#include "model/machine/arch.h"
 #include "model/vfs/dirent.h"
 #include "model/vfs/stat.h"
+#include "sim/base/assert.h"
 #include "sim/base/bytes.h"
 #include "sim/base/text.h"
 
@@ -130,6 +134,12 @@ std::optional<std::uint64_t> constant_value(std::string_view name) {
   for (std::size_t i = 0; i < kern::kRlimitTable.size(); ++i) {
     if (kern::kRlimitTable[i].constant == name) return i;
   }
+  for (const auto& row : kern::kPtRequestTable) {
+    if (row.name == name) return static_cast<std::uint64_t>(static_cast<std::int32_t>(row.request));
+  }
+  for (const auto& row : kern::kPiodOpTable) {
+    if (row.name == name) return static_cast<std::uint64_t>(row.op);
+  }
   return std::nullopt;
 }
 
@@ -170,13 +180,15 @@ class Scratch {
     return addr;
   }
 
-  SyntaxResult<kern::UserAddr> reserve(const CallArgument& argument, std::size_t size) {
+  // `zero` false keeps what the region holds (a structure an earlier call left there).
+  SyntaxResult<kern::UserAddr> reserve(const CallArgument& argument, std::size_t size, bool zero = true) {
     std::uint64_t rounded = (size + 15) & ~std::uint64_t{15};
     if (m_used + rounded > kScriptScratchBytes) {
       return base::fail(error_at(argument, "arguments too large for a scripted call"));
     }
     kern::UserAddr addr{kScriptScratchAddr + m_used};
     m_used += rounded == 0 ? 16 : rounded;
+    if (!zero) return addr;
     // An out-argument starts zeroed, so what the call did not fill reads as zeros.
     base::Bytes zeros(static_cast<std::size_t>(rounded));
     if (m_memory.copyout(addr, zeros).is_error()) {
@@ -184,6 +196,15 @@ class Scratch {
     }
     return addr;
   }
+
+  SyntaxResult<void> write(const CallArgument& argument, kern::UserAddr addr, base::ByteSpan bytes) {
+    if (m_memory.copyout(addr, bytes).is_error()) {
+      return base::fail(error_at(argument, "the process's memory cannot hold this argument"));
+    }
+    return {};
+  }
+
+  bool read(kern::UserAddr addr, base::MutableByteSpan out) const { return m_memory.copyin(addr, out).ok(); }
 
  private:
   kern::UserMemory& m_memory;
@@ -342,9 +363,118 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
   }
 }
 
+// ---- ptrace's addr ---------------------------------------------------------------------
+
+// {{FIELD, VALUE}, ...}: the structure at `from` (what the last PT_GET*REGS left) with the named
+// fields changed, written to `to` so that the original stays as it was.
+SyntaxResult<void> patch_registers(const CallArgument& argument, const machine::RegLayout& layout,
+                                   kern::UserAddr from, kern::UserAddr to, Scratch& scratch) {
+  base::Bytes bytes(layout.size_bytes);
+  if (!scratch.read(from, bytes)) {
+    return base::fail(error_at(argument, "the register structure is unreadable"));
+  }
+  for (const auto& pair : argument.parts) {
+    bool named =
+        pair.kind == ArgumentKind::List && pair.parts.size() == 2 &&
+        (pair.parts[0].kind == ArgumentKind::Identifier || pair.parts[0].kind == ArgumentKind::String);
+    if (!named) return base::fail(error_at(pair, "expected {field, value}, such as {r_rax, 5}"));
+    machine::FieldElement found = machine::find_element(layout, pair.parts[0].text);
+    if (found.field == nullptr || found.field->width > 8) {
+      return base::fail(error_at(
+          pair.parts[0], fmt::format("{} has no integer field '{}'", layout.name, pair.parts[0].text)));
+    }
+    std::uint64_t value = TRY(number_of(pair.parts[1]));
+    std::size_t offset = found.field->element_offset(found.element);
+    for (std::size_t i = 0; i < found.field->width; ++i) {
+      bytes[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
+    }
+  }
+  TRY(scratch.write(argument, to, bytes));
+  return {};
+}
+
+// {OP, OFFS, BUFFER, LEN}: a struct ptrace_io_desc of the caller's ABI.
+SyntaxResult<std::uint64_t> marshal_io_desc(const CallArgument& argument, machine::Abi abi, Scratch& scratch,
+                                            std::vector<OutArgument>& outs) {
+  if (argument.kind != ArgumentKind::List || argument.parts.size() != 4) {
+    return base::fail(error_at(argument, "expected {PIOD_op, offset, &buffer or \"bytes\", length}"));
+  }
+  const kern::PiodLayout& layout =
+      machine::abi_info(abi).pointer_size_bytes == 4 ? kern::kPiodIlp32 : kern::kPiodLp64;
+  kern::UserAddr desc_addr = TRY(scratch.reserve(argument, layout.size_bytes));
+  std::uint64_t op = TRY(number_of(argument.parts[0]));
+  std::uint64_t offs = TRY(number_of(argument.parts[1]));
+  std::uint64_t length = TRY(number_of(argument.parts[3]));
+  if (length > kScriptScratchBytes / 2) return base::fail(error_at(argument.parts[3], "length too large"));
+  const CallArgument& buffer = argument.parts[2];
+  kern::UserAddr buffer_addr{0};
+  if (buffer.kind == ArgumentKind::Reference) {
+    buffer_addr = TRY(scratch.reserve(buffer, static_cast<std::size_t>(length)));
+  } else {
+    base::Bytes bytes = TRY(build_string(buffer));
+    bytes.pop_back();
+    buffer_addr = TRY(scratch.place(buffer, bytes));
+  }
+  base::Bytes desc(layout.size_bytes);
+  auto store = [&](std::size_t offset, std::uint64_t value) {
+    for (std::size_t i = 0; i < layout.pointer_bytes; ++i)
+      desc[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  };
+  base::store_le<std::uint32_t>(desc, 0, static_cast<std::uint32_t>(op));
+  store(layout.offs_offset, offs);
+  store(layout.addr_offset, buffer_addr.value());
+  store(layout.len_offset, length);
+  TRY(scratch.write(argument, desc_addr, desc));
+  OutArgument out{kern::ArgFormat::PtraceAddr, desc_addr, layout.size_bytes};
+  out.ptrace_io = true;
+  out.ptrace_io_read = buffer.kind == ArgumentKind::Reference;
+  out.pointer_bytes = layout.pointer_bytes;
+  outs.push_back(out);
+  return desc_addr.value();
+}
+
+SyntaxResult<std::uint64_t> marshal_ptrace_addr(const CallArgument& argument, std::uint64_t request,
+                                                machine::Abi abi, Scratch& scratch,
+                                                std::vector<OutArgument>& outs) {
+  const kern::PtRequestRow* row = kern::pt_request_row(static_cast<std::int32_t>(request));
+  bool plain = argument.kind == ArgumentKind::Integer || argument.kind == ArgumentKind::Identifier ||
+               argument.kind == ArgumentKind::Flags;
+  if (plain || row == nullptr) return number_of(argument);
+  switch (row->addr) {
+    case kern::PtAddr::RegsOut: {
+      const machine::RegLayout& layout = machine::register_layout(abi, row->regs);
+      if (argument.kind != ArgumentKind::Reference) {
+        return base::fail(error_at(argument, fmt::format("{} fills a structure: pass &name", row->name)));
+      }
+      kern::UserAddr addr = TRY(scratch.reserve(argument, layout.size_bytes));
+      OutArgument out{kern::ArgFormat::PtraceAddr, addr, layout.size_bytes};
+      out.regs = &layout;
+      outs.push_back(out);
+      return addr.value();
+    }
+    case kern::PtAddr::RegsIn: {
+      const machine::RegLayout& layout = machine::register_layout(abi, row->regs);
+      kern::UserAddr addr = TRY(scratch.reserve(argument, layout.size_bytes, false));
+      if (argument.kind == ArgumentKind::Reference) return addr.value();
+      if (argument.kind != ArgumentKind::List) {
+        return base::fail(error_at(argument, "expected &regs or {{field, value}, ...}"));
+      }
+      kern::UserAddr patched = TRY(scratch.reserve(argument, layout.size_bytes));
+      TRY(patch_registers(argument, layout, addr, patched, scratch));
+      return patched.value();
+    }
+    case kern::PtAddr::IoDesc: return marshal_io_desc(argument, abi, scratch, outs);
+    case kern::PtAddr::Ignored:
+    case kern::PtAddr::Address: break;
+  }
+  return base::fail(
+      error_at(argument, fmt::format("{} takes a number here, not '{}'", row->name, argument.raw)));
+}
+
 }  // namespace
 
-SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMemory& memory) {
+SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMemory& memory,
+                                          machine::Abi abi) {
   MarshalledCall marshalled;
   marshalled.row = kern::syscall_row_by_name(call.name);
   if (marshalled.row == nullptr) {
@@ -372,6 +502,11 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
     std::uint64_t next = 0;
     if (given < call.arguments.size() && call.arguments[given].kind == ArgumentKind::Integer) {
       next = call.arguments[given].bits;
+    }
+    if (row.args[i] == kern::ArgFormat::PtraceAddr) {
+      marshalled.request.args[i] =
+          TRY(marshal_ptrace_addr(argument, marshalled.request.args[0], abi, scratch, marshalled.outs));
+      continue;
     }
     std::size_t ioctl_size = (marshalled.request.args[1] >> 16) & 0x1fff;
     if (row.number == kern::Sysno::Ioctl && i == 2 && argument.kind == ArgumentKind::Reference &&
@@ -422,6 +557,68 @@ std::string describe_sigset(const kern::SigSet& set) {
   return text + "}";
 }
 
+// One element of a register field as the transcript shows it: hex for integers, the bytes in
+// memory order for x87 and vector registers.
+std::string register_value(const machine::RegField& field, unsigned element, base::ByteSpan bytes) {
+  std::size_t offset = field.element_offset(element);
+  if (field.width <= 8) {
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < field.width; ++i) value |= std::uint64_t{bytes[offset + i]} << (8 * i);
+    return fmt::format("{:#x}", value);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < field.width; ++i) text += fmt::format("{:02x}", bytes[offset + i]);
+  return text;
+}
+
+bool element_is_zero(const machine::RegField& field, unsigned element, base::ByteSpan bytes) {
+  std::size_t offset = field.element_offset(element);
+  for (std::size_t i = 0; i < field.width; ++i) {
+    if (bytes[offset + i] != 0) return false;
+  }
+  return true;
+}
+
+// "name=value" items packed into lines of at most kRegisterLineColumns.
+std::string describe_registers(const machine::RegLayout& layout, base::ByteSpan bytes) {
+  constexpr std::size_t kRegisterLineColumns = 96;
+  std::string text;
+  std::string line;
+  auto add = [&](const std::string& item) {
+    if (!line.empty() && line.size() + 1 + item.size() > kRegisterLineColumns) {
+      text += "\n" + line;
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + item;
+  };
+  for (const machine::RegField& field : layout.fields) {
+    for (unsigned element = 0; element < field.count; ++element) {
+      if (field.count > 1 && element_is_zero(field, element, bytes)) continue;
+      add(machine::element_name(field, element) + "=" + register_value(field, element, bytes));
+    }
+  }
+  if (!line.empty()) text += "\n" + line;
+  return text;
+}
+
+std::string describe_io(const OutArgument& out, const kern::UserMemory& memory) {
+  base::Bytes desc(out.size);
+  if (memory.copyin(out.addr, desc).is_error()) return " <unreadable>";
+  bool narrow = out.pointer_bytes == 4;
+  const kern::PiodLayout& layout = narrow ? kern::kPiodIlp32 : kern::kPiodLp64;
+  auto word = [&](std::size_t offset) {
+    return narrow ? std::uint64_t{base::load_le<std::uint32_t>(desc, offset)}
+                  : base::load_le<std::uint64_t>(desc, offset);
+  };
+  std::uint64_t length = word(layout.len_offset);
+  std::string text = fmt::format(" piod_len={}", length);
+  if (!out.ptrace_io_read) return text;
+  base::Bytes bytes(static_cast<std::size_t>(std::min<std::uint64_t>(length, kScriptScratchBytes)));
+  if (memory.copyin(kern::UserAddr(word(layout.addr_offset)), bytes).is_error())
+    return text + " <unreadable>";
+  return text + " \"" + base::c_escape(std::string(bytes.begin(), bytes.end())) + "\"";
+}
+
 // A struct stat (LP64 layout, vfs/stat.h) by its fields; rdev only for device nodes.
 std::string describe_stat(base::ByteSpan bytes) {
   auto mode = base::load_le<std::uint16_t>(bytes, 8);
@@ -453,6 +650,7 @@ std::string describe_dirents(base::ByteSpan bytes) {
 
 std::string describe_out(const OutArgument& out, const kern::SyscallResult& result,
                          const kern::UserMemory& memory) {
+  if (out.ptrace_io) return describe_io(out, memory);
   std::size_t size = out.size;
   if (out.format == kern::ArgFormat::OutBuffer || out.format == kern::ArgFormat::GidList) {
     std::uint64_t count = result.retval[0] * (out.format == kern::ArgFormat::GidList ? 4 : 1);
@@ -483,6 +681,9 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
       return text + "}";
     }
     case kern::ArgFormat::Rusage: return "";
+    case kern::ArgFormat::PtraceAddr:
+      PROCSIM_ASSERT(out.regs != nullptr);
+      return describe_registers(*out.regs, bytes);
     case kern::ArgFormat::StatOut: return describe_stat(bytes);
     case kern::ArgFormat::Pointer: {
       if (out.ioctl_command != 0) {

@@ -80,7 +80,7 @@ script::ScriptResult<void> Session::system_call(const script::Input& input, Outp
     return where(line.pid_column,
                  fmt::format("process {} is still in a system call: use 'wait @{}'", line.pid, line.pid));
   }
-  auto marshalled = marshal_call(line.call, *memory);
+  auto marshalled = marshal_call(line.call, *memory, kernel.pfind(pid)->abi);
   if (marshalled.is_error()) return base::fail(script::locate(file, input.line, marshalled.error()));
   if (auto submitted = kernel.script_submit(pid, marshalled.value().request); submitted.is_error()) {
     return where(line.pid_column,
@@ -117,7 +117,13 @@ void Session::finish_call(std::uint32_t pid_number, OutputLines& out) {
       kern::EmptyUserMemory empty;
       out.push_back(format_call_result(pending->second.call, *result, empty));
     } else {
-      out.push_back(format_call_result(pending->second.call, *result, *memory));
+      // A register structure continues on lines of its own.
+      std::string text = format_call_result(pending->second.call, *result, *memory);
+      for (std::size_t start = 0; start <= text.size();) {
+        std::size_t end = std::min(text.find('\n', start), text.size());
+        out.push_back(text.substr(start, end - start));
+        start = end + 1;
+      }
     }
     for (kern::Signal signal : kernel.take_script_caught_signals(pid)) {
       out.push_back(fmt::format("caught {}", kern::signal_name(signal)));

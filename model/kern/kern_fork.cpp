@@ -13,10 +13,24 @@
 #include <fmt/format.h>
 
 #include "model/kern/proc_memory.h"
+#include "model/machine/abi_ops.h"
 #include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
+
+namespace {
+
+// cpu_fork(): the child returns 0 from fork with the error indication clear; x86 also sets the
+// second return register to 1 (edx/rdx), arm64 and riscv leave x1/a1 zero.
+void set_fork_child_return(machine::CpuState& frame) {
+  bool x86 = machine::abi_info(frame.abi).isa == machine::Isa::X86_32 ||
+             machine::abi_info(frame.abi).isa == machine::Isa::X86_64;
+  machine::set_syscall_result(frame, 0, x86 ? 1 : 0);
+  PROCSIM_ASSERT(frame.gpr[machine::abi_info(frame.abi).syscall.return_gpr] == 0);
+}
+
+}  // namespace
 
 Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::unique_ptr<Program> program,
                          std::unique_ptr<vm::VmMap> vmspace) {
@@ -27,6 +41,7 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
   child.args = parent.args;
   child.osrel = parent.osrel;
   child.sysent_name = parent.sysent_name;
+  child.abi = parent.abi;
   child.nice = parent.nice;
   child.cred = parent.cred;
   child.limits = parent.limits;
@@ -60,6 +75,7 @@ Proc& Kernel::make_child(Proc& parent, Thread& parent_thread, Pid pid, std::uniq
   td.user_priority = parent_thread.user_priority;
   td.priority = parent_thread.user_priority;
   td.retval = {0, 1};
+  td.frame = parent_thread.frame;
   child.start_tick = m_engine.now();
   PROCSIM_ASSERT(child.state() == ProcState::PRS_NEW);
   return child;
@@ -125,6 +141,7 @@ vfs::KResult<Proc*> Kernel::fork1(Thread& td) {
   PROCSIM_ASSERT_MSG(program != nullptr, "a host program forks with UserContext::fork(entry)");
   Proc& child = make_child(parent, td, pid.value(), std::move(program), std::move(vmspace.value()));
   if (copied_image && parent.script) child.script.emplace();
+  set_fork_child_return(child.first_thread().frame);
   if ((parent.flag & (P_TRACED | P_FOLLOWFORK)) == (P_TRACED | P_FOLLOWFORK)) {
     td.dbgflags |= TDB_FORK;
     td.dbg_forked = child.pid();
@@ -179,6 +196,13 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   p.args = spec.argv;
   Thread& td = p.first_thread();
   td.name = p.comm;
+  if (std::optional<machine::CpuState> start = p.program->initial_frame()) {
+    p.abi = start->abi;
+    p.sysent_name = std::string(machine::abi_info(p.abi).sv_name);
+    td.frame = *start;
+  } else {
+    td.frame = default_user_frame(p.abi);
+  }
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
   if (terminal != nullptr) {

@@ -418,6 +418,37 @@ void Kernel::sigexit(Thread& td, Signal signal) {
   exit1(td, killed_status(signal.value(), core_written));
 }
 
+// ---- Traps --------------------------------------------------------------------------------
+
+void Kernel::trapsignal(Thread& td, Signal signal, std::int32_t code, std::uint64_t addr) {
+  PROCSIM_ASSERT(m_curthread == &td);
+  PROCSIM_ASSERT(is_valid_signal(signal.value()));
+  Proc& p = td.proc();
+  td.in_kernel = true;
+  bool delivered_to_handler =
+      (p.flag & P_TRACED) == 0 && p.sigacts.sigcatch.contains(signal) && !td.sigmask.contains(signal);
+  bool ignored = p.sigacts.handler(signal) == Sig_ign;
+  if (!delivered_to_handler && (td.sigmask.contains(signal) || ignored)) {
+    // A trap that could not be taken would recur for ever: default action, unblocked.
+    td.sigmask.del(signal);
+    p.sigacts.sigcatch.del(signal);
+    p.sigacts.sigignore.del(signal);
+    p.sigacts.action[signal.value() - 1] = Sig_dfl;
+  }
+  Ksiginfo info;
+  info.signo = signal;
+  info.code = code;
+  info.addr = addr;
+  tdsignal(p, &td, signal, info);
+  return_to_user(td);
+}
+
+void Kernel::sendsig_failed(Thread& td) {
+  PROCSIM_ASSERT(m_curthread == &td);
+  td.in_kernel = true;
+  sigexit(td, Sigill);
+}
+
 // ---- Debugger and procfs stops ------------------------------------------------------------
 
 std::uint32_t Kernel::ptracestop(Thread& td, std::uint32_t signal) {

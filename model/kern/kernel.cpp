@@ -11,6 +11,7 @@
 
 #include "model/kern/proc_memory.h"
 #include "model/kern/rootfs.h"
+#include "model/machine/abi_ops.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -112,6 +113,7 @@ void Kernel::create_proc0() {
   std::uint64_t free_bytes = kSimulatedFreePagesAtBoot * kSimulatedPageSize;
   p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
   p.sigacts = Sigacts::initial();
+  p.abi = machine::arch_info(m_config.arch).native_abi;
   // vmspace0: proc0 never runs user code, so its map stays empty.
   p.vmspace =
       std::make_unique<vm::VmMap>(m_vm_objects, m_config.address_space.min_user_address,
@@ -124,6 +126,8 @@ void Kernel::create_proc0() {
   (void)fdtable(p);
   (void)m_procs.change_proc_count(p.cred.ruid, 1, 0);
   Thread& td = create_thread(p);
+  // proc0 never enters user mode: its frame stays zero.
+  td.frame.abi = p.abi;
   td.name = "swapper";
   td.priority = PVM;
   td.user_priority = PVM;
@@ -149,6 +153,7 @@ void Kernel::create_init() {
   p.sysent_name = m_config.init_sysent;
   p.osrel = m_config.init_osrel;
   Thread& td = p.first_thread();
+  td.frame = default_user_frame(p.abi);
   td.name = "init";
   td.priority = PUSER;
   td.user_priority = PUSER;
@@ -441,6 +446,7 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     syscall_enter_hooks(td, request);
     vfs::KResult<SyscallReturn> outcome = dispatch(td, request);
     if (outcome.ok()) td.retval = outcome.value();
+    set_syscall_retval(td, outcome);
     userret(td);
     syscall_exit_hooks(td, request);
     return_to_user(td);
@@ -455,6 +461,19 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     }
     return result;
   }
+}
+
+// cpu_set_syscall_retval(): the result goes into the registers before the exit stop, so a
+// debugger stopped there sees it. ERESTART and EJUSTRETURN leave the registers alone.
+void Kernel::set_syscall_retval(Thread& td, const vfs::KResult<SyscallReturn>& outcome) {
+  if (outcome.ok()) {
+    machine::set_syscall_result(td.frame, outcome.value()[0], outcome.value()[1]);
+    return;
+  }
+  vfs::Errno error = outcome.error();
+  if (error == vfs::Errno::Erestart || error == vfs::Errno::Ejustreturn) return;
+  PROCSIM_ASSERT(vfs::errno_value(error) > 0);
+  machine::set_syscall_error(td.frame, vfs::errno_value(error));
 }
 
 vfs::KResult<SyscallReturn> Kernel::dispatch(Thread& td, const SyscallRequest& request) {
@@ -606,6 +625,13 @@ UserMemory* Kernel::user_memory(Pid pid) {
 vfs::KResult<void> Kernel::set_next_pid(Pid pid) { return m_procs.set_next_pid(pid); }
 
 void Kernel::set_trace(bool enabled) { m_engine.trace().set_enabled(enabled); }
+
+Thread* Kernel::tdfind(Tid tid) const {
+  auto it = m_threads.find(tid);
+  if (it == m_threads.end() || it->second->proc().is_zombie()) return nullptr;
+  PROCSIM_ASSERT(it->second->tid() == tid);
+  return it->second;
+}
 
 // ---- Tracing -----------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@
 #include "model/kern/sysent.h"
 #include "model/kern/tty.h"
 #include "model/kern/wait_status.h"
+#include "model/machine/arch.h"
 #include "model/vfs/errno.h"
 #include "model/vfs/ucred.h"
 #include "model/vfs/vfs.h"
@@ -56,6 +57,9 @@ namespace procsim::kern {
 
 struct KernelConfig {
   vfs::Era era = vfs::Era::FreeBSD8;
+  // The machine's architecture (`machine arch=`): its native ABI is what proc0, init and spawned
+  // processes run as unless their program says otherwise.
+  machine::Arch arch = machine::Arch::Amd64;
   int securelevel = -1;  // kern.securelevel
   // Tunables (subr_param.c: maxproc, maxprocperuid, maxfiles, ...) of the simulated machine.
   KernelParams params = compute_kernel_params(kSimulatedPhyspages);
@@ -162,6 +166,8 @@ class Kernel final : public sim::World {
   const ProcTable& proc_table() const { return m_procs; }
   Pgrp* pgfind(Pid pgid) const { return m_procs.pgfind(pgid); }
   Proc* initproc() const { return m_initproc; }
+  // tdfind(): a live thread by id (ptrace addresses a thread by its id above PID_MAX).
+  Thread* tdfind(Tid tid) const;
   MessageBuffer& message_buffer() { return m_msgbuf; }
   const MessageBuffer& message_buffer() const { return m_msgbuf; }
   sim::Engine& engine() { return m_engine; }
@@ -184,6 +190,13 @@ class Kernel final : public sim::World {
   vfs::KResult<void> copyout(Thread& td, UserAddr addr, base::ByteSpan in);
   // User-mode CPU use (machine code, busy loops): may preempt and then handle signals.
   void consume_user_cpu(Thread& td, std::uint64_t units);
+  // trapsignal(): a synchronous trap of the current thread (breakpoint, single step, fault)
+  // becomes `signal` with si_code `code` and si_addr `addr`; a blocked or ignored one is forced
+  // back to the default action first (kern.forcesigexit). Then the way back to user mode runs,
+  // so a debugger stop or a handler happens before this returns.
+  void trapsignal(Thread& td, Signal signal, std::int32_t code, std::uint64_t addr);
+  // sendsig() could not build a signal frame on the user stack: the process dies of SIGILL.
+  [[noreturn]] void sendsig_failed(Thread& td);
   // Scripted processes: wait in user mode for the next call; publish a result.
   SyscallRequest script_wait(Thread& td);
   void script_post(Thread& td, const SyscallResult& result);
@@ -292,6 +305,7 @@ class Kernel final : public sim::World {
 
   // System-call path (kernel.cpp).
   vfs::KResult<SyscallReturn> dispatch(Thread& td, const SyscallRequest& request);
+  void set_syscall_retval(Thread& td, const vfs::KResult<SyscallReturn>& outcome);
   void syscall_enter_hooks(Thread& td, const SyscallRequest& request);
   void syscall_exit_hooks(Thread& td, const SyscallRequest& request);
   void userret(Thread& td);

@@ -21,6 +21,8 @@
 #include "model/kern/signal.h"
 #include "model/kern/sysent.h"
 #include "model/kern/wait_channel.h"
+#include "model/machine/arch.h"
+#include "model/machine/cpu_state.h"
 #include "model/vfs/file.h"
 #include "model/vfs/ucred.h"
 #include "model/vm/vm_map.h"
@@ -134,6 +136,12 @@ class Thread {
 
   std::array<std::uint64_t, 2> retval{};  // td_retval
 
+  // td_frame: the user registers as the thread left user mode. Machine code runs on it; host and
+  // scripted programs show the registers of their last system call (the number and arguments
+  // loaded as the ABI's libc stub would, then the result), and a never-run thread the state
+  // exec_setregs leaves. Fork copies it with the child's return values.
+  machine::CpuState frame;
+
   // User-mode state fork copies into the child: the program the child runs, when the user code
   // named one (UserContext::fork) just before trapping.
   std::unique_ptr<Program> fork_child_program;
@@ -210,17 +218,18 @@ class Proc {
   Pgrp* pgrp = nullptr;
   vfs::Ucred cred;  // p_ucred (a value: every change makes a new one)
 
-  std::string comm;               // p_comm, at most MAXCOMLEN bytes
-  std::vector<std::string> args;  // p_args: argv as exec (or spawn) recorded it
-  std::uint16_t xstat = 0;        // p_xstat: exit status, or the stop signal
-  Thread* xthread = nullptr;      // p_xthread
-  StopEvents stops = 0;           // p_stops
-  StopEvents stype = 0;           // p_stype
-  bool step = false;              // p_step
-  std::uint32_t pfsflags = 0;     // p_pfsflags
-  std::int32_t osrel = 0;         // p_osrel
-  std::string sysent_name;        // p_sysent->sv_name; empty: none
-  sim::Tick start_tick{0};        // p_stats->p_start, as a tick since boot
+  std::string comm;                        // p_comm, at most MAXCOMLEN bytes
+  std::vector<std::string> args;           // p_args: argv as exec (or spawn) recorded it
+  std::uint16_t xstat = 0;                 // p_xstat: exit status, or the stop signal
+  Thread* xthread = nullptr;               // p_xthread
+  StopEvents stops = 0;                    // p_stops
+  StopEvents stype = 0;                    // p_stype
+  bool step = false;                       // p_step
+  std::uint32_t pfsflags = 0;              // p_pfsflags
+  std::int32_t osrel = 0;                  // p_osrel
+  std::string sysent_name;                 // p_sysent->sv_name; empty: none
+  machine::Abi abi = machine::Abi::Amd64;  // the process ABI (p_sysent): an amd64 kernel also runs ia32
+  sim::Tick start_tick{0};                 // p_stats->p_start, as a tick since boot
 
   RlimitSet limits;
   Sigacts sigacts;

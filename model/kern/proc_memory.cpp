@@ -31,4 +31,21 @@ vfs::KResult<void> ProcUserMemory::copyout(UserAddr addr, base::ByteSpan in) {
   return {};
 }
 
+vfs::KResult<void> ProcUserMemory::fetch(UserAddr addr, base::MutableByteSpan out) {
+  if (out.empty()) return {};
+  if (!m_proc->vmspace) return base::fail(vfs::Errno::Efault);
+  if (addr.value() + out.size() < addr.value()) return base::fail(vfs::Errno::Efault);
+  vm::Caller caller = m_kernel->vm_caller(*m_proc);
+  bool no_execute_bit = m_proc->abi == machine::Abi::I386;
+  auto fetched = no_execute_bit ? vm::read_user(*m_proc->vmspace, addr.value(), out, caller)
+                                : vm::fetch_user(*m_proc->vmspace, addr.value(), out, caller);
+  if (fetched.ok()) return {};
+  bool protection = fetched.error().result == vm::KernReturn::KERN_PROTECTION_FAILURE;
+  return base::fail(protection ? vfs::Errno::Eacces : vfs::Errno::Efault);
+}
+
+std::uint64_t ProcUserMemory::code_generation() const {
+  return m_proc->vmspace ? m_proc->vmspace->generation() : 0;
+}
+
 }  // namespace procsim::kern

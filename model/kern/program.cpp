@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "model/kern/kernel.h"
+#include "model/machine/abi_ops.h"
+#include "model/machine/arch.h"
 #include "sim/base/assert.h"
 
 namespace procsim::kern {
@@ -20,6 +22,16 @@ vfs::KResult<void> EmptyUserMemory::copyin(UserAddr, base::MutableByteSpan out) 
 vfs::KResult<void> EmptyUserMemory::copyout(UserAddr, base::ByteSpan in) {
   if (in.empty()) return {};
   return base::fail(vfs::Errno::Efault);
+}
+
+machine::CpuState default_user_frame(machine::Abi abi) {
+  const machine::AbiInfo& info = machine::abi_info(abi);
+  // One page under the stack top holds argc, argv and the strings exec would copy out.
+  constexpr std::uint64_t kArgumentBlockBytes = 4096;
+  PROCSIM_ASSERT(info.usrstack > kArgumentBlockBytes);
+  machine::CpuState frame = machine::initial_state(abi, info.text_base, info.usrstack - kArgumentBlockBytes);
+  PROCSIM_ASSERT(frame.abi == abi);
+  return frame;
 }
 
 // ---- Programs ----------------------------------------------------------------------------
@@ -67,7 +79,16 @@ std::unique_ptr<Program> ScriptProgram::clone_for_fork() const { return std::mak
 
 UserContext::UserContext(Kernel& kernel, Thread& thread) : m_kernel(&kernel), m_thread(&thread) {}
 
+// The registers a libc stub would load for the call, so a debugger or procfs `regs` sees a
+// host or scripted program as it would a real one (the kernel writes the result back).
+// Arguments that the ABI passes on the stack (i386) are not written anywhere.
 SyscallResult UserContext::syscall(const SyscallRequest& request) {
+  machine::CpuState& frame = m_thread->frame;
+  const machine::SyscallConvention& convention = machine::abi_info(frame.abi).syscall;
+  frame.gpr[convention.number_gpr] = request.number;
+  for (std::size_t i = 0; i < convention.arg_gpr_count && i < request.args.size(); ++i) {
+    frame.gpr[convention.arg_gprs[i]] = request.args[i];
+  }
   return m_kernel->syscall(*m_thread, request);
 }
 

@@ -11,10 +11,13 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string_view>
 
 #include "model/kern/signal.h"
 #include "model/kern/sysent.h"
+#include "model/machine/cpu_state.h"
 #include "model/vfs/errno.h"
 #include "sim/base/bytes.h"
 #include "sim/base/strong_id.h"
@@ -35,6 +38,12 @@ class UserMemory {
   virtual ~UserMemory() = default;
   virtual vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const = 0;
   virtual vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) = 0;
+  // An instruction fetch: like copyin, but an address space that knows execute permission
+  // refuses pages without it (EFAULT for unmapped, EACCES for protection).
+  virtual vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) { return copyin(addr, out); }
+  // Changes whenever a byte a fetch returned may have changed (a store into fetched code, a
+  // debugger's breakpoint) or a mapping changed: machine code drops what it decoded.
+  virtual std::uint64_t code_generation() const { return 0; }
 };
 
 // An address space with nothing mapped: every access faults. What a process that has released
@@ -67,6 +76,9 @@ class Program {
   // The child's user code for a fork without an explicit entry (a scripted fork), or null
   // when this program cannot be forked that way.
   virtual std::unique_ptr<Program> clone_for_fork() const { return nullptr; }
+  // The registers the program starts with (machine code: its ABI, entry point and stack), or
+  // nullopt to start as the kernel's native ABI would after exec.
+  virtual std::optional<machine::CpuState> initial_frame() const { return std::nullopt; }
 };
 
 // A host-implemented program: a C++ function, and the signal handlers it registers by address
@@ -135,6 +147,10 @@ class UserContext {
   Thread* m_thread;
   std::uint64_t m_scratch_used = 0;
 };
+
+// The registers of a process that has not run yet and whose program brings none: what exec
+// leaves for an image at the ABI's link address with its argument block just below the stack top.
+machine::CpuState default_user_frame(machine::Abi abi);
 
 // Helpers for host programs: pack a signed value into an argument register the way the C
 // calling convention sign-extends it.

@@ -59,6 +59,7 @@ struct Ksiginfo {
   std::int32_t status = 0;
   Pid pid{0};
   vfs::Uid uid{0};
+  std::uint64_t addr = 0;  // ksi_addr: the faulting address, or the PC a trap reports
   // Set on a child's preallocated p_ksi: the child whose SIGCHLD this is. A process has one
   // p_ksi, so at most one entry per owner is ever queued.
   std::optional<Pid> owner;

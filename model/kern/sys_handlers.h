@@ -66,6 +66,9 @@ vfs::KResult<SyscallReturn> sys_sigprocmask(Kernel& kernel, Thread& td, const Sy
 vfs::KResult<SyscallReturn> sys_sigpending(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_sigsuspend(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// ptrace(2) (sys_ptrace.cpp).
+vfs::KResult<SyscallReturn> sys_ptrace(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 // Credential and limit calls (sys_cred.cpp).
 vfs::KResult<SyscallReturn> sys_getuid(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_geteuid(Kernel& kernel, Thread& td, const SyscallRequest& request);

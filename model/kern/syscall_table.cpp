@@ -39,7 +39,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Setuid, "setuid", 1, args({A::Uint}), sys_setuid},
     {Sysno::Getuid, "getuid", 0, kNone, sys_getuid},
     {Sysno::Geteuid, "geteuid", 0, kNone, sys_geteuid},
-    {Sysno::Ptrace, "ptrace", 4, args({A::Int, A::ProcessId, A::Pointer, A::Int}), nullptr},
+    {Sysno::Ptrace, "ptrace", 4, args({A::PtraceRequest, A::ProcessId, A::PtraceAddr, A::Int}), sys_ptrace},
     {Sysno::Access, "access", 2, args({A::String, A::Int}), sys_access},
     {Sysno::Kill, "kill", 2, args({A::ProcessId, A::SignalNumber}), sys_kill},
     {Sysno::Getppid, "getppid", 0, kNone, sys_getppid},

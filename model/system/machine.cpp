@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "model/machine/arch.h"
 #include "model/procfs/procfs_vfs.h"
 #include "sim/base/assert.h"
 
@@ -32,6 +33,9 @@ const vm::AddressSpaceParams& address_space_params(std::string_view arch) {
 kern::KernelConfig kernel_config(const MachineConfig& config) {
   kern::KernelConfig kernel;
   kernel.era = profile_era(config.profile);
+  std::optional<machine::Arch> arch = machine::arch_from_name(config.arch);
+  PROCSIM_ASSERT_MSG(arch.has_value(), "the machine directive checks the architecture name");
+  kernel.arch = *arch;
   kernel.securelevel = config.securelevel;
   kernel.policy.securelevel = config.securelevel;
   kernel.init_sysent = config.arch == "i386" ? "FreeBSD ELF32" : "FreeBSD ELF64";
