@@ -91,7 +91,11 @@ ProcSnapshot snapshot_of(kern::Kernel& kernel, const kern::Proc& p) {
 }
 
 ReaderView reader_view_of(const kern::Kernel& kernel, const kern::Proc& reader, const kern::Proc& target) {
-  return make_reader_view(kernel.view(reader), kernel.view(target), kernel.policy());
+  ReaderView view = make_reader_view(kernel.view(reader), kernel.view(target), kernel.policy());
+  // SV_ILP32 on a 64-bit kernel: an ia32 process (amd64's COMPAT_FREEBSD32).
+  view.reader_compat32 = reader.abi == machine::Abi::Ia32;
+  view.target_compat32 = target.abi == machine::Abi::Ia32;
+  return view;
 }
 
 CtlTarget ctl_target_of(const kern::Kernel& kernel, const kern::Proc& target) {

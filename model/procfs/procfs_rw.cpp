@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "model/machine/abi_ops.h"
+#include "model/machine/register_file.h"
 #include "model/procfs/access.h"
 #include "model/procfs/ctl.h"
 #include "model/procfs/fill_cmdline.h"
@@ -45,8 +47,17 @@ std::size_t register_size(const ProcfsSeams& seams, Node node) {
   }
 }
 
-// One ctl effect applied to the kernel (ctl.h names each; spec §4.2 says what they do).
-void apply_ctl_effect(kern::Kernel& kernel, kern::Proc& target, kern::Pid writer, const CtlEffect& effect) {
+// PT_STEP's arm of the first thread's trace flag; riscv64 has none (EOPNOTSUPP).
+vfs::KResult<void> arm_single_step(kern::Proc& target) {
+  auto armed = machine::set_single_step(target.first_thread().frame);
+  if (armed.ok()) return {};
+  return base::fail(armed.error() == machine::MachineError::NotSupported ? Errno::Eopnotsupp : Errno::Einval);
+}
+
+// One ctl effect applied to the kernel (ctl.h names each; spec §4.2 says what they do). Only the
+// single-step arm can fail, and its failure is the write's.
+vfs::KResult<void> apply_ctl_effect(kern::Kernel& kernel, kern::Proc& target, kern::Pid writer,
+                                    const CtlEffect& effect) {
   using enum CtlEffectKind;
   switch (effect.kind) {
     case SetTraced: target.flag |= kern::P_TRACED; break;
@@ -74,8 +85,7 @@ void apply_ctl_effect(kern::Kernel& kernel, kern::Proc& target, kern::Pid writer
     case ClearOppid: target.oppid = kern::Pid(0); break;
     case ClearWaited: target.flag &= ~kern::P_WAITED; break;
     case WakeupWriter: kernel.wakeup(kern::WaitChannel{kern::WaitChannel::Kind::Proc, writer.value()}); break;
-    // A scripted or host program has no instruction to step: the step acts as a run.
-    case ArmSingleStep: break;
+    case ArmSingleStep: return arm_single_step(target);
     case ClearStoppedSig: target.flag &= ~kern::P_STOPPED_SIG; break;
     case MakeRunnable:
       // setrunnable() of a stopped process; p_xstat is the signal it resumes with.
@@ -83,6 +93,7 @@ void apply_ctl_effect(kern::Kernel& kernel, kern::Proc& target, kern::Pid writer
       break;
     case ThreadUnsuspend: kernel.thread_unsuspend(target); break;
   }
+  return {};
 }
 
 }  // namespace
@@ -182,16 +193,60 @@ vfs::KResult<void> ProcfsVnodeOps::read_generated(Node node, kern::Proc& target,
   return {};
 }
 
+namespace {
+
+// The register structure `node` names, in the layout a reader of `reader_abi` sees for the
+// target's first thread (machine::layout_for_access(): the native layout for a 64-bit reader, the
+// 32-bit family for an ia32 reader of an ia32 target, EINVAL for an ia32 reader of a 64-bit one).
+vfs::KResult<const machine::RegLayout*> register_layout_of(Node node, const kern::Proc& reader,
+                                                           const kern::Proc& target) {
+  machine::RegSet set = node == Node::Regs     ? machine::RegSet::Reg
+                        : node == Node::Fpregs ? machine::RegSet::FpReg
+                                               : machine::RegSet::DbReg;
+  auto access = machine::layout_for_access(reader.abi, target.first_thread().frame.abi, set);
+  if (access.is_error()) return base::fail(Errno::Einval);
+  PROCSIM_ASSERT(access.value()->set == set);
+  return access.value();
+}
+
+}  // namespace
+
+// Without the seams, the registers are the target's first thread's user frame (td_frame).
+vfs::KResult<base::Bytes> ProcfsVnodeOps::register_image(Node node, kern::Proc& target,
+                                                         const vfs::VfsContext& ctx) {
+  if (m_fs->seams().read_registers) return m_fs->seams().read_registers(target, node);
+  const machine::RegLayout* layout = TRY(register_layout_of(node, *caller(ctx), target));
+  return machine::fill_registers(*layout, target.first_thread().frame);
+}
+
+vfs::KResult<void> ProcfsVnodeOps::store_registers(Node node, kern::Proc& target, base::ByteSpan image,
+                                                   const vfs::VfsContext& ctx) {
+  if (m_fs->seams().write_registers) return m_fs->seams().write_registers(target, node, image);
+  const machine::RegLayout* layout = TRY(register_layout_of(node, *caller(ctx), target));
+  if (machine::set_registers(*layout, target.first_thread().frame, image).is_error()) {
+    return base::fail(Errno::Einval);
+  }
+  return {};
+}
+
+std::size_t ProcfsVnodeOps::register_bytes(Node node, const kern::Proc& target,
+                                           const vfs::VfsContext& ctx) const {
+  if (m_fs->seams().read_registers) return register_size(m_fs->seams(), node);
+  vfs::KResult<const machine::RegLayout*> layout = register_layout_of(node, *caller(ctx), target);
+  // A refused layout is refused again when the image is read; the native size stands in.
+  if (layout.is_error()) return register_size(m_fs->seams(), node);
+  return layout.value()->size_bytes;
+}
+
 vfs::KResult<void> ProcfsVnodeOps::read_registers(Node node, kern::Proc& target, vfs::Uio& uio,
                                                   const vfs::VfsContext& ctx) {
   Era era = m_fs->era();
   bool stopped = kern::p_shouldstop(target.flag);
   RegsRequest request{node, false, uio.offset(), uio.resid(), {}};
-  RegsPlan plan = TRY(
-      plan_register_io(era, request, register_size(m_fs->seams(), node), stopped, reader_view(ctx, target)));
+  std::size_t size = register_bytes(node, target, ctx);
+  RegsPlan plan = TRY(plan_register_io(era, request, size, stopped, reader_view(ctx, target)));
   if (!plan.reads_registers) return {};
-  if (!m_fs->seams().read_registers) return base::fail(Errno::Eio);
-  base::Bytes image = TRY(m_fs->seams().read_registers(target, node));
+  base::Bytes image = TRY(register_image(node, target, ctx));
   RegsOutcome outcome = transfer_registers(era, request, image, stopped);
   uio.move_out(outcome.bytes);
   uio.set_offset(outcome.offset);
@@ -207,15 +262,14 @@ vfs::KResult<void> ProcfsVnodeOps::write_registers(Node node, kern::Proc& target
   base::Bytes data = copy_of(uio.move_in(uio.resid()));
   uio.set_offset(offset);
   RegsRequest request{node, true, offset, data.size(), data};
-  RegsPlan plan = TRY(
-      plan_register_io(era, request, register_size(m_fs->seams(), node), stopped, reader_view(ctx, target)));
+  std::size_t size = register_bytes(node, target, ctx);
+  RegsPlan plan = TRY(plan_register_io(era, request, size, stopped, reader_view(ctx, target)));
   if (!plan.reads_registers) return {};
-  if (!m_fs->seams().read_registers || !m_fs->seams().write_registers) return base::fail(Errno::Eio);
-  base::Bytes image = TRY(m_fs->seams().read_registers(target, node));
+  base::Bytes image = TRY(register_image(node, target, ctx));
   RegsOutcome outcome = transfer_registers(era, request, image, stopped);
   uio.set_offset(outcome.offset);
   if (outcome.error.has_value()) return base::fail(*outcome.error);
-  if (outcome.write_back.has_value()) TRY(m_fs->seams().write_registers(target, node, *outcome.write_back));
+  if (outcome.write_back.has_value()) TRY(store_registers(node, target, *outcome.write_back, ctx));
   return {};
 }
 
@@ -288,7 +342,7 @@ vfs::KResult<void> ProcfsVnodeOps::write_ctl(kern::Proc& target, vfs::Uio& uio, 
   CtlDecision decision = decide_ctl(command, context);
   if (decision.console.has_value()) kernel.message_buffer().append(*decision.console);
   if (decision.error.has_value()) return base::fail(*decision.error);
-  for (const CtlEffect& effect : decision.effects) apply_ctl_effect(kernel, target, reader.pid, effect);
+  for (const CtlEffect& effect : decision.effects) TRY(apply_ctl_effect(kernel, target, reader.pid, effect));
   if (decision.wait == CtlWaitLoop::None) return {};
   return run_ctl_wait(decision.wait, target.pid(), ctx);
 }

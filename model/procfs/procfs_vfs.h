@@ -38,16 +38,16 @@ struct ProcfsSeams {
   std::function<std::optional<std::string>(const kern::Proc&)> text_path;
   // The process's VM map (default: its vmspace); none: no address space, so `map` is empty.
   std::function<const vm::VmMap*(const kern::Proc&)> vm_map;
-  // The register image of a node (Regs, Fpregs, Dbregs) in the target's native layout, and a
-  // write-back. Without them the register files fail with EIO (as for a swapped-out process).
+  // The register image of a node (Regs, Fpregs, Dbregs) and a write-back. Without them the
+  // register files read and write the first thread's user frame through model/machine's codecs.
   std::function<vfs::KResult<base::Bytes>(kern::Proc&, Node)> read_registers;
   std::function<vfs::KResult<void>(kern::Proc&, Node, base::ByteSpan)> write_registers;
   // Moves bytes at a target address: the count moved, or an error before any. Without them `mem`
   // uses the kernel's proc_rwmem().
   std::function<vfs::KResult<std::size_t>(kern::Proc&, std::uint64_t, base::MutableByteSpan)> read_memory;
   std::function<vfs::KResult<std::size_t>(kern::Proc&, std::uint64_t, base::ByteSpan)> write_memory;
-  // sizeof(struct reg), fpreg, dbreg of a target for getattr (FreeBSD 4's st_size); amd64's by
-  // default.
+  // sizeof(struct reg), fpreg, dbreg for getattr (FreeBSD 4's st_size) when the register seams
+  // are set; otherwise the target ABI's layouts give them.
   RegisterSizes register_sizes{176, 512, 128};
   // sizeof(unsigned long) of the readers: 8 for LP64 (struct procfs_status of 32 bytes), 4 for
   // ILP32 (20 bytes).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/kern/cred_policy.h"
+#include "model/machine/reg_layout.h"
 #include "model/procfs/access.h"
 #include "model/procfs/dirent.h"
 #include "model/procfs/fill_link.h"
@@ -132,6 +133,11 @@ vfs::KResult<NodeAttributes> ProcfsVnodeOps::attributes(const vfs::Vnode& vp,
   in.target_flags = p->flag;
   in.target_pid = pid;
   in.register_sizes = m_fs->seams().register_sizes;
+  if (!m_fs->seams().read_registers) {
+    in.register_sizes = RegisterSizes{machine::register_layout(p->abi, machine::RegSet::Reg).size_bytes,
+                                      machine::register_layout(p->abi, machine::RegSet::FpReg).size_bytes,
+                                      machine::register_layout(p->abi, machine::RegSet::DbReg).size_bytes};
+  }
   if (std::optional<std::string> path = text_path(*p)) in.link_target_length = path->size();
   return node_attributes(era, node, in);
 }

@@ -69,6 +69,10 @@ class ProcfsVnodeOps final : public vfs::VnodeOps {
   vfs::KResult<void> read_registers(Node node, kern::Proc& target, vfs::Uio& uio, const vfs::VfsContext& ctx);
   vfs::KResult<void> write_registers(Node node, kern::Proc& target, vfs::Uio& uio,
                                      const vfs::VfsContext& ctx);
+  vfs::KResult<base::Bytes> register_image(Node node, kern::Proc& target, const vfs::VfsContext& ctx);
+  vfs::KResult<void> store_registers(Node node, kern::Proc& target, base::ByteSpan image,
+                                     const vfs::VfsContext& ctx);
+  std::size_t register_bytes(Node node, const kern::Proc& target, const vfs::VfsContext& ctx) const;
   vfs::KResult<void> transfer_memory(kern::Proc& target, vfs::Uio& uio, const vfs::VfsContext& ctx);
   vfs::KResult<void> write_ctl(kern::Proc& target, vfs::Uio& uio, const vfs::VfsContext& ctx);
   vfs::KResult<void> run_ctl_wait(CtlWaitLoop loop, kern::Pid target_pid, const vfs::VfsContext& ctx);
