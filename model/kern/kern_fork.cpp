@@ -151,6 +151,8 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   if (plan.new_session && spec.tty) {
     terminal = tty(*spec.tty);
     if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
+    // A terminal is the controlling terminal of one session at most (TIOCSCTTY's EPERM).
+    if (terminal->session != nullptr) return base::fail(vfs::Errno::Eperm);
   }
   Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program));
   if (spec.cred) p.cred = *spec.cred;

@@ -48,7 +48,7 @@ TEST_CASE("the boot root has FreeBSD's top directories with inode numbers in cre
   const vfs::MemfsNode* ttyp0 = memfs.node(memfs.find("/dev/ttyp0").value_or(0));
   REQUIRE(ttyp0 != nullptr);
   CHECK(ttyp0->type == vfs::VType::VCHR);
-  CHECK(ttyp0->rdev == vfs::makedev(0, 7));
+  CHECK(ttyp0->rdev == vfs::makedev(0, 9));
   auto old = make_root_filesystem(vfs::Era::FreeBSD4, vfs::Timespec{0, 0}, 100);
   const vfs::MemfsNode* null_node = old.memfs->node(old.memfs->find("/dev/null").value_or(0));
   REQUIRE(null_node != nullptr);
