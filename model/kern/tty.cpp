@@ -75,8 +75,12 @@ vfs::KResult<void> Tty::wait_for_input(vfs::IoFlags ioflag) {
     Thread* td = m_kernel->current_thread();
     // Only a thread can wait; a read from the driver's own stack finds nothing to wait for.
     if (td == nullptr) return base::fail(vfs::Errno::Eagain);
-    TRY(m_kernel->sleep(*td, WaitChannel{WaitChannel::Kind::TtyInput, m_rdev}, kTtyInputPriority, "ttyin", 0,
-                        true));
+    ++m_waiting_readers;
+    vfs::KResult<void> slept = m_kernel->sleep(*td, WaitChannel{WaitChannel::Kind::TtyInput, m_rdev},
+                                               kTtyInputPriority, "ttyin", 0, true);
+    PROCSIM_ASSERT(m_waiting_readers > 0);
+    --m_waiting_readers;
+    TRY(std::move(slept));
   }
   PROCSIM_UNREACHABLE();
 }

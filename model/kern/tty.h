@@ -104,6 +104,8 @@ class Tty final : public vfs::CharDevice {
   // The user typed the end-of-file character: a read with no queued input returns 0 once.
   void push_eof();
   std::size_t queued_input() const { return m_input.size(); }
+  // Threads asleep in a read of this terminal: a shell waiting at its prompt.
+  std::size_t waiting_readers() const { return m_waiting_readers; }
 
   // t_session and t_pgrp (the foreground process group; 0 when none).
   Session* session = nullptr;
@@ -121,6 +123,7 @@ class Tty final : public vfs::CharDevice {
   std::string m_output;
   std::string m_input;
   bool m_eof_pending = false;
+  std::size_t m_waiting_readers = 0;
 };
 
 // /dev/tty: the opener's controlling terminal (4.4BSD's ctty driver; 8.x clones the terminal's

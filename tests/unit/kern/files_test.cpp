@@ -131,8 +131,10 @@ TEST_CASE("a terminal read sleeps interruptibly in ttyin until input arrives") {
   CHECK(m.thread(pid).sleep_interruptible);
   Tty* tty = m.kernel.tty("ttyp2");
   REQUIRE(tty != nullptr);
+  CHECK(tty->waiting_readers() == 1);
   tty->push_input("one\ntwo\n");
   CHECK(m.finish(pid) == procsim::sim::RunOutcome::Done);
+  CHECK(tty->waiting_readers() == 0);
   auto result = m.kernel.script_result(pid);
   REQUIRE(result.has_value());
   CHECK(result->retval[0] == 4);
