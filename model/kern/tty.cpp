@@ -114,7 +114,9 @@ vfs::KResult<void> Tty::ioctl(std::uint32_t, std::uint32_t command, base::Mutabl
       PROCSIM_ASSERT(data.size() == 4);
       Thread* td = m_kernel->current_thread();
       if (td == nullptr || td->proc().pgrp->session != session) return base::fail(vfs::Errno::Enotty);
-      std::int32_t pgid = foreground.value() != 0 ? foreground.value() : kNoPid;
+      // A foreground group that has since emptied is gone, as pgdelete clears t_pgrp.
+      Pgrp* pgrp = foreground.value() != 0 ? m_kernel->pgfind(foreground) : nullptr;
+      std::int32_t pgid = pgrp != nullptr && pgrp->session == session ? pgrp->pgid.value() : kNoPid;
       base::store_le<std::int32_t>(data, 0, pgid);
       return {};
     }

@@ -207,3 +207,21 @@ TEST_CASE("a terminal reports FreeBSD's default termios to TIOCGETA") {
   CHECK(m.read_value<std::uint32_t>(pid, kArgB + 12) == 0x05cb);  // c_lflag: ICANON|ECHO|...
   CHECK(m.read_value<std::uint32_t>(pid, kArgB + 40) == 9600);    // c_ospeed
 }
+
+TEST_CASE("TIOCGPGRP answers NO_PID once the foreground group has no members left") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp4";
+  Pid shell = m.spawn(login);
+  Pid job(static_cast<std::int32_t>(m.ok_value(shell, Sysno::Fork)));
+  CHECK(m.ok_value(job, Sysno::Setpgid, {0, 0}) == 0);
+  m.write_value<std::int32_t>(shell, kArgB, job.value());
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocspgrp, kArgB}) == 0);
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocgpgrp, kArgB}) == 0);
+  CHECK(m.read_value<std::int32_t>(shell, kArgB) == job.value());
+  m.start(job, Sysno::Exit, {0});
+  m.run_until_idle();
+  (void)m.wait4(shell, job.value());
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocgpgrp, kArgB}) == 0);
+  CHECK(m.read_value<std::int32_t>(shell, kArgB) == 100000);
+}
