@@ -244,6 +244,9 @@ vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   std::string path = "/dev/" + terminal.device_name();
   int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
   PROCSIM_ASSERT(fd == 0);
+  vfs::File* fp = TRY(fdt.get(fd));
+  PROCSIM_ASSERT(fp->vnode() != nullptr && fp->vnode()->is_tty());
+  session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
   return {};
