@@ -225,3 +225,15 @@ TEST_CASE("TIOCGPGRP answers NO_PID once the foreground group has no members lef
   CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocgpgrp, kArgB}) == 0);
   CHECK(m.read_value<std::int32_t>(shell, kArgB) == 100000);
 }
+
+TEST_CASE("a machine can be torn down while a reader sleeps on its terminal and files are open") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp5";
+  Pid pid = m.spawn(login);
+  CHECK(open_path(m, pid, "/tmp/left-open", vfs::kOWronly | vfs::kOCreat, 0600) == 3);
+  m.start(pid, Sysno::Read, {0, kArgB, 64});
+  m.run_until_idle();
+  CHECK(m.wmesg(pid) == "ttyin");
+  CHECK(m.kernel.vfs().files().open_count() == 2);
+}
