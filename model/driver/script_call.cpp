@@ -471,6 +471,25 @@ SyntaxResult<std::uint64_t> marshal_ptrace_addr(const CallArgument& argument, st
       error_at(argument, fmt::format("{} takes a number here, not '{}'", row->name, argument.raw)));
 }
 
+// Out-arguments whose size another argument decides: getdirentries' *basep is one long; an
+// ioctl's argument is as large as its command encodes, and shown as 32-bit integers.
+SyntaxResult<std::optional<std::uint64_t>> sized_out_argument(const kern::SyscallRow& row, std::size_t index,
+                                                              const CallArgument& argument,
+                                                              MarshalledCall& marshalled, Scratch& scratch) {
+  if (argument.kind != ArgumentKind::Reference) return std::optional<std::uint64_t>();
+  std::size_t size = 0;
+  bool int_words = false;
+  if (row.number == kern::Sysno::Getdirentries && index == 3) size = 8;
+  if (row.number == kern::Sysno::Ioctl && index == 2) {
+    size = (marshalled.request.args[1] >> 16) & 0x1fff;
+    int_words = true;
+  }
+  if (size == 0) return std::optional<std::uint64_t>();
+  kern::UserAddr addr = TRY(scratch.reserve(argument, size));
+  marshalled.outs.push_back(OutArgument{kern::ArgFormat::Pointer, addr, size, int_words});
+  return std::optional<std::uint64_t>(addr.value());
+}
+
 }  // namespace
 
 SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMemory& memory,
@@ -508,12 +527,8 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
           TRY(marshal_ptrace_addr(argument, marshalled.request.args[0], abi, scratch, marshalled.outs));
       continue;
     }
-    std::size_t ioctl_size = (marshalled.request.args[1] >> 16) & 0x1fff;
-    if (row.number == kern::Sysno::Ioctl && i == 2 && argument.kind == ArgumentKind::Reference &&
-        ioctl_size > 0) {
-      kern::UserAddr addr = TRY(scratch.reserve(argument, ioctl_size));
-      marshalled.outs.push_back(OutArgument{kern::ArgFormat::Pointer, addr, ioctl_size, true});
-      marshalled.request.args[i] = addr.value();
+    if (auto sized = TRY(sized_out_argument(row, i, argument, marshalled, scratch))) {
+      marshalled.request.args[i] = *sized;
       continue;
     }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));

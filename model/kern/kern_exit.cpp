@@ -61,8 +61,8 @@ void Kernel::fdfree(Proc& p) {
 
 // A session leader's exit detaches the session from its terminal (spec/kernel.md §3.6): the
 // terminal's foreground group gets SIGHUP (members that have it as controlling terminal), the
-// terminal forgets the session, and s_leader and s_ttyvp go; the terminal's name stays.
-// FIXME: the revoke of the terminal's vnodes (open descriptors keep working).
+// terminal's vnode is revoked (descriptors on it now read end of file and fail writes with
+// EIO), the terminal forgets the session, and s_leader and s_ttyvp go; the name stays.
 void Kernel::session_leader_exit(Proc& p) {
   Session& session = *p.pgrp->session;
   if (session.leader != &p) return;
@@ -77,6 +77,10 @@ void Kernel::session_leader_exit(Proc& p) {
     }
     terminal->session = nullptr;
     terminal->foreground = Pid(0);
+  }
+  if (session.ttyvp) {
+    vfs::vgone(*session.ttyvp);
+    session.ttyvp.reset();
   }
   session.has_tty_vnode = false;
   session.leader = nullptr;

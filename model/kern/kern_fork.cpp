@@ -183,6 +183,8 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   if (plan.new_session && spec.tty) {
     terminal = tty(*spec.tty);
     if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
+    // A terminal is the controlling terminal of one session at most (TIOCSCTTY's EPERM).
+    if (terminal->session != nullptr) return base::fail(vfs::Errno::Eperm);
   }
   // A spawned process does not share its parent's image: it gets an address space of its own
   // kind, built once its credentials are final so that the swap charges are its user's.
@@ -286,6 +288,9 @@ vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   std::string path = "/dev/" + terminal.device_name();
   int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
   PROCSIM_ASSERT(fd == 0);
+  vfs::File* fp = TRY(fdt.get(fd));
+  PROCSIM_ASSERT(fp->vnode() != nullptr && fp->vnode()->is_tty());
+  session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
   return {};

@@ -169,10 +169,12 @@ struct Session {
   std::string login;       // s_login
   // The controlling terminal, by name (what devtoname(s_ttyp) prints), and whether the session
   // still holds its vnode (s_ttyvp): the leader's exit drops the vnode but the name stays, as in
-  // 8.3. `ttyp` is the device itself (null for a name no driver serves).
+  // 8.3. `ttyp` is the device itself (null for a name no driver serves); `ttyvp` the vnode the
+  // leader opened it through.
   std::optional<std::string> tty;
   bool has_tty_vnode = false;
   Tty* ttyp = nullptr;
+  vfs::VnodeRef ttyvp;  // s_ttyvp's reference, revoked when the leader exits
 };
 
 struct Pgrp {

@@ -12,7 +12,8 @@ namespace procsim::kern {
 namespace {
 
 // The disk the root is mounted from, as mount(8) shows it per era.
-std::string_view root_device(vfs::Era era) { return era == vfs::Era::Bsd44 ? "/dev/sd0a" : "/dev/ad0s1a"; }
+// 4.4BSD's is the README's df line; FreeBSD 4 and 8 name ATA disk slices.
+std::string_view root_device(vfs::Era era) { return era == vfs::Era::Bsd44 ? "/dev/wd0a" : "/dev/ad0s1a"; }
 
 void populate(vfs::Memfs& memfs, vfs::Era era, vfs::Timespec boot_time) {
   for (const RootDirectoryRow& row : kRootDirectories) {

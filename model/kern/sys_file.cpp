@@ -3,10 +3,11 @@
 // buffers and structures with copyin/copyout (EFAULT), in the order FreeBSD checks them.
 // Structures are the LP64 (amd64) layouts. Transfers are capped at kMaxIoBytes per call (a
 // short count), a limit on host memory; *at() calls, pipes and sockets are not modelled here.
+#include "model/kern/sys_handlers.h"
+
 #include <algorithm>
 #include <string>
 
-#include "model/kern/sys_handlers.h"
 #include "model/vfs/namei.h"
 #include "model/vfs/vfs_syscalls.h"
 #include "sim/base/assert.h"

@@ -23,18 +23,24 @@ constexpr int kTtyInputPriority = 81;
 std::string_view driver_name_of(DeviceKind kind) {
   switch (kind) {
     case DeviceKind::Console: return "console";
+    case DeviceKind::Screen: return "sc";
     case DeviceKind::Pty: return "ttyp";
     case DeviceKind::Null: return "null";
     case DeviceKind::Zero: return "zero";
+    case DeviceKind::Ctty: return "ctty";
   }
   PROCSIM_UNREACHABLE();
+}
+
+bool is_terminal(DeviceKind kind) {
+  return kind == DeviceKind::Console || kind == DeviceKind::Screen || kind == DeviceKind::Pty;
 }
 
 }  // namespace
 
 Tty::Tty(Kernel& kernel, const DeviceNodeRow& row, std::uint32_t rdev)
     : m_kernel(&kernel), m_driver_name(driver_name_of(row.kind)), m_device_name(row.name), m_rdev(rdev) {
-  PROCSIM_ASSERT(row.kind == DeviceKind::Console || row.kind == DeviceKind::Pty);
+  PROCSIM_ASSERT(is_terminal(row.kind));
   PROCSIM_ASSERT(rdev != vfs::kNodev);
 }
 
@@ -69,8 +75,12 @@ vfs::KResult<void> Tty::wait_for_input(vfs::IoFlags ioflag) {
     Thread* td = m_kernel->current_thread();
     // Only a thread can wait; a read from the driver's own stack finds nothing to wait for.
     if (td == nullptr) return base::fail(vfs::Errno::Eagain);
-    TRY(m_kernel->sleep(*td, WaitChannel{WaitChannel::Kind::TtyInput, m_rdev}, kTtyInputPriority, "ttyin", 0,
-                        true));
+    ++m_waiting_readers;
+    vfs::KResult<void> slept = m_kernel->sleep(*td, WaitChannel{WaitChannel::Kind::TtyInput, m_rdev},
+                                               kTtyInputPriority, "ttyin", 0, true);
+    PROCSIM_ASSERT(m_waiting_readers > 0);
+    --m_waiting_readers;
+    TRY(std::move(slept));
   }
   PROCSIM_UNREACHABLE();
 }
@@ -104,7 +114,9 @@ vfs::KResult<void> Tty::ioctl(std::uint32_t, std::uint32_t command, base::Mutabl
       PROCSIM_ASSERT(data.size() == 4);
       Thread* td = m_kernel->current_thread();
       if (td == nullptr || td->proc().pgrp->session != session) return base::fail(vfs::Errno::Enotty);
-      std::int32_t pgid = foreground.value() != 0 ? foreground.value() : kNoPid;
+      // A foreground group that has since emptied is gone, as pgdelete clears t_pgrp.
+      Pgrp* pgrp = foreground.value() != 0 ? m_kernel->pgfind(foreground) : nullptr;
+      std::int32_t pgid = pgrp != nullptr && pgrp->session == session ? pgrp->pgid.value() : kNoPid;
       base::store_le<std::int32_t>(data, 0, pgid);
       return {};
     }
@@ -152,12 +164,47 @@ void Tty::push_eof() {
 
 void Tty::wake_readers() { m_kernel->wakeup(WaitChannel{WaitChannel::Kind::TtyInput, m_rdev}); }
 
-TtyTable::TtyTable(Kernel& kernel, vfs::Era era) {
+Tty* ControllingTty::controlling() const {
+  Thread* td = m_kernel->current_thread();
+  if (td == nullptr) return nullptr;
+  const Proc& p = td->proc();
+  const Session& session = *p.pgrp->session;
+  if ((p.flag & P_CONTROLT) == 0 || !session.has_tty_vnode || session.ttyp == nullptr) return nullptr;
+  return session.ttyp->session == &session ? session.ttyp : nullptr;
+}
+
+vfs::KResult<void> ControllingTty::open(std::uint32_t, std::uint32_t, const vfs::VfsContext&) {
+  if (controlling() == nullptr) return base::fail(vfs::Errno::Enxio);
+  return {};
+}
+
+vfs::KResult<void> ControllingTty::read(std::uint32_t, vfs::Uio& uio, vfs::IoFlags ioflag,
+                                        const vfs::VfsContext& ctx) {
+  Tty* tty = controlling();
+  if (tty == nullptr) return base::fail(vfs::Errno::Eio);
+  return tty->read(0, uio, ioflag, ctx);
+}
+
+vfs::KResult<void> ControllingTty::write(std::uint32_t, vfs::Uio& uio, vfs::IoFlags ioflag,
+                                         const vfs::VfsContext& ctx) {
+  Tty* tty = controlling();
+  if (tty == nullptr) return base::fail(vfs::Errno::Eio);
+  return tty->write(0, uio, ioflag, ctx);
+}
+
+vfs::KResult<void> ControllingTty::ioctl(std::uint32_t, std::uint32_t command, base::MutableByteSpan data,
+                                         std::uint32_t fflags, const vfs::VfsContext& ctx) {
+  Tty* tty = controlling();
+  if (tty == nullptr) return base::fail(vfs::Errno::Eio);
+  return tty->ioctl(0, command, data, fflags, ctx);
+}
+
+TtyTable::TtyTable(Kernel& kernel, vfs::Era era) : m_ctty(kernel) {
   for (const DeviceNodeRow& row : kDeviceNodes) {
-    if (row.kind != DeviceKind::Console && row.kind != DeviceKind::Pty) continue;
+    if (!is_terminal(row.kind)) continue;
     m_ttys.push_back(std::make_unique<Tty>(kernel, row, device_rdev(row, era)));
   }
-  PROCSIM_ASSERT(m_ttys.size() == kPtyCount + 1);
+  PROCSIM_ASSERT(m_ttys.size() == kTerminalCount);
 }
 
 void TtyTable::attach(vfs::DeviceSwitch& devices, vfs::Era era) {
@@ -166,7 +213,9 @@ void TtyTable::attach(vfs::DeviceSwitch& devices, vfs::Era era) {
     switch (row.kind) {
       case DeviceKind::Null: devices.attach(rdev, devices.null_device()); break;
       case DeviceKind::Zero: devices.attach(rdev, devices.zero_device()); break;
+      case DeviceKind::Ctty: devices.attach(rdev, m_ctty); break;
       case DeviceKind::Console:
+      case DeviceKind::Screen:
       case DeviceKind::Pty: {
         Tty* tty = find(row.name);
         PROCSIM_ASSERT(tty != nullptr && tty->rdev() == rdev);

@@ -48,7 +48,7 @@ TEST_CASE("the boot root has FreeBSD's top directories with inode numbers in cre
   const vfs::MemfsNode* ttyp0 = memfs.node(memfs.find("/dev/ttyp0").value_or(0));
   REQUIRE(ttyp0 != nullptr);
   CHECK(ttyp0->type == vfs::VType::VCHR);
-  CHECK(ttyp0->rdev == vfs::makedev(0, 7));
+  CHECK(ttyp0->rdev == vfs::makedev(0, 9));
   auto old = make_root_filesystem(vfs::Era::FreeBSD4, vfs::Timespec{0, 0}, 100);
   const vfs::MemfsNode* null_node = old.memfs->node(old.memfs->find("/dev/null").value_or(0));
   REQUIRE(null_node != nullptr);
@@ -131,8 +131,10 @@ TEST_CASE("a terminal read sleeps interruptibly in ttyin until input arrives") {
   CHECK(m.thread(pid).sleep_interruptible);
   Tty* tty = m.kernel.tty("ttyp2");
   REQUIRE(tty != nullptr);
+  CHECK(tty->waiting_readers() == 1);
   tty->push_input("one\ntwo\n");
   CHECK(m.finish(pid) == procsim::sim::RunOutcome::Done);
+  CHECK(tty->waiting_readers() == 0);
   auto result = m.kernel.script_result(pid);
   REQUIRE(result.has_value());
   CHECK(result->retval[0] == 4);
@@ -204,4 +206,34 @@ TEST_CASE("a terminal reports FreeBSD's default termios to TIOCGETA") {
   CHECK(m.ok_value(pid, Sysno::Ioctl, {0, kTiocgeta, kArgB}) == 0);
   CHECK(m.read_value<std::uint32_t>(pid, kArgB + 12) == 0x05cb);  // c_lflag: ICANON|ECHO|...
   CHECK(m.read_value<std::uint32_t>(pid, kArgB + 40) == 9600);    // c_ospeed
+}
+
+TEST_CASE("TIOCGPGRP answers NO_PID once the foreground group has no members left") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp4";
+  Pid shell = m.spawn(login);
+  Pid job(static_cast<std::int32_t>(m.ok_value(shell, Sysno::Fork)));
+  CHECK(m.ok_value(job, Sysno::Setpgid, {0, 0}) == 0);
+  m.write_value<std::int32_t>(shell, kArgB, job.value());
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocspgrp, kArgB}) == 0);
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocgpgrp, kArgB}) == 0);
+  CHECK(m.read_value<std::int32_t>(shell, kArgB) == job.value());
+  m.start(job, Sysno::Exit, {0});
+  m.run_until_idle();
+  (void)m.wait4(shell, job.value());
+  CHECK(m.ok_value(shell, Sysno::Ioctl, {0, kTiocgpgrp, kArgB}) == 0);
+  CHECK(m.read_value<std::int32_t>(shell, kArgB) == 100000);
+}
+
+TEST_CASE("a machine can be torn down while a reader sleeps on its terminal and files are open") {
+  TestMachine m;
+  SpawnSpec login;
+  login.tty = "ttyp5";
+  Pid pid = m.spawn(login);
+  CHECK(open_path(m, pid, "/tmp/left-open", vfs::kOWronly | vfs::kOCreat, 0600) == 3);
+  m.start(pid, Sysno::Read, {0, kArgB, 64});
+  m.run_until_idle();
+  CHECK(m.wmesg(pid) == "ttyin");
+  CHECK(m.kernel.vfs().files().open_count() == 2);
 }
