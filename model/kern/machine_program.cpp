@@ -185,6 +185,8 @@ void MachineProgram::system_call(UserContext& context) {
   }
   // The kernel leaves the result in the registers (cpu_set_syscall_retval).
   (void)context.kernel().syscall(td, request);
+  // A successful execve does not return here: this program is retired and unwinds.
+  if (td.image_replaced) throw ImageReplaced{};
   if (machine::single_step_enabled(td.frame)) {
     (void)machine::clear_single_step(td.frame);
     context.kernel().trapsignal(td, Sigtrap, kTrapTrace, td.frame.pc);
