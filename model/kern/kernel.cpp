@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/kern/machine_program.h"
 #include "model/kern/proc_memory.h"
 #include "model/kern/rootfs.h"
 #include "model/machine/abi_ops.h"
@@ -71,6 +72,10 @@ Kernel::Kernel(sim::Engine& engine, KernelConfig config, std::unique_ptr<vfs::Vf
   PROCSIM_ASSERT(m_vfs->era() == m_config.era);
   m_vfs->files().set_maxfiles(m_config.params.maxfiles);
   m_ttys->attach(m_vfs->devices(), m_config.era);
+  // Machine code runs on the interpreter unless a caller attaches something else.
+  m_machine_programs = [](Proc&, const ExecImage& image) {
+    return make_machine_program(image.abi, image.entry, image.stack.stack_pointer);
+  };
 }
 
 Kernel::~Kernel() {
@@ -208,9 +213,22 @@ void Kernel::thread_body(Thread& td) {
   fork_return(td);
   return_to_user(td);
   UserContext context(*this, td);
-  Program* program = td.proc().program.get();
-  PROCSIM_ASSERT_MSG(program != nullptr, "a user thread has a program");
-  int status = program->run(context);
+  int status = 0;
+  for (;;) {
+    Program* program = td.proc().program.get();
+    PROCSIM_ASSERT_MSG(program != nullptr, "a user thread has a program");
+    try {
+      status = program->run(context);
+      break;
+    } catch (const ImageReplaced&) {
+      // exec replaced the image: the old program is off the stack now, start the new one.
+      PROCSIM_ASSERT(td.image_replaced);
+      td.image_replaced = false;
+      td.retired_program.reset();
+      td.signal_depth = 0;
+      context.reset_scratch();
+    }
+  }
   // Returning from the program is exit(status), made through the trap like libc's exit.
   (void)context.syscall(Sysno::Exit, {sarg(status)});
   PROCSIM_UNREACHABLE();
@@ -455,6 +473,9 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     SyscallResult result;
     if (outcome.ok()) {
       result.retval = outcome.value();
+    } else if (outcome.error() == vfs::Errno::Ejustreturn) {
+      // The registers are as the call left them (execve set up the new image's).
+      result.retval = td.retval;
     } else {
       result.error = outcome.error();
       PROCSIM_ASSERT_MSG(vfs::errno_value(*result.error) > 0, "kernel-internal errors never reach user mode");
@@ -589,7 +610,8 @@ void Kernel::script_post(Thread& td, const SyscallResult& result) {
 
 vfs::KResult<void> Kernel::script_submit(Pid pid, const SyscallRequest& request) {
   Proc* p = pfind(pid);
-  if (p == nullptr || !p->script || (p->flag & P_WEXIT) != 0) return base::fail(vfs::Errno::Esrch);
+  if (p == nullptr || !p->script || p->script->image_replaced || (p->flag & P_WEXIT) != 0)
+    return base::fail(vfs::Errno::Esrch);
   ScriptSlot& slot = *p->script;
   if (slot.pending || slot.in_progress) return base::fail(vfs::Errno::Ebusy);
   slot.pending = request;

@@ -54,10 +54,10 @@ class UserGuestMemory final : public machine::GuestMemory {
   UserGuestMemory(UserMemory& memory, std::uint64_t sigcode) : m_memory(memory), m_sigcode(sigcode) {}
 
   machine::MemFault read(std::uint64_t address, std::span<std::uint8_t> out) override {
-    return fault_of(m_memory.copyin(UserAddr(address), out));
+    return fault_of(m_memory.load(UserAddr(address), out));
   }
   machine::MemFault write(std::uint64_t address, std::span<const std::uint8_t> in) override {
-    return fault_of(m_memory.copyout(UserAddr(address), in));
+    return fault_of(m_memory.store(UserAddr(address), in));
   }
   machine::MemFault fetch(std::uint64_t address, std::span<std::uint8_t> out) override {
     bool overlaps = address < m_sigcode + kPageBytes && address + out.size() > m_sigcode;
@@ -185,6 +185,8 @@ void MachineProgram::system_call(UserContext& context) {
   }
   // The kernel leaves the result in the registers (cpu_set_syscall_retval).
   (void)context.kernel().syscall(td, request);
+  // A successful execve does not return here: this program is retired and unwinds.
+  if (td.image_replaced) throw ImageReplaced{};
   if (machine::single_step_enabled(td.frame)) {
     (void)machine::clear_single_step(td.frame);
     context.kernel().trapsignal(td, Sigtrap, kTrapTrace, td.frame.pc);

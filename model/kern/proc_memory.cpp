@@ -31,6 +31,32 @@ vfs::KResult<void> ProcUserMemory::copyout(UserAddr addr, base::ByteSpan in) {
   return {};
 }
 
+namespace {
+
+vfs::Errno fault_errno(const vm::UserFault& fault) {
+  return fault.result == vm::KernReturn::KERN_PROTECTION_FAILURE ? vfs::Errno::Eacces : vfs::Errno::Efault;
+}
+
+}  // namespace
+
+vfs::KResult<void> ProcUserMemory::load(UserAddr addr, base::MutableByteSpan out) {
+  if (out.empty()) return {};
+  if (!m_proc->vmspace) return base::fail(vfs::Errno::Efault);
+  if (addr.value() + out.size() < addr.value()) return base::fail(vfs::Errno::Efault);
+  auto loaded = vm::read_user(*m_proc->vmspace, addr.value(), out, m_kernel->vm_caller(*m_proc));
+  if (loaded.is_error()) return base::fail(fault_errno(loaded.error()));
+  return {};
+}
+
+vfs::KResult<void> ProcUserMemory::store(UserAddr addr, base::ByteSpan in) {
+  if (in.empty()) return {};
+  if (!m_proc->vmspace) return base::fail(vfs::Errno::Efault);
+  if (addr.value() + in.size() < addr.value()) return base::fail(vfs::Errno::Efault);
+  auto stored = vm::write_user(*m_proc->vmspace, addr.value(), in, m_kernel->vm_caller(*m_proc));
+  if (stored.is_error()) return base::fail(fault_errno(stored.error()));
+  return {};
+}
+
 vfs::KResult<void> ProcUserMemory::fetch(UserAddr addr, base::MutableByteSpan out) {
   if (out.empty()) return {};
   if (!m_proc->vmspace) return base::fail(vfs::Errno::Efault);
@@ -40,8 +66,7 @@ vfs::KResult<void> ProcUserMemory::fetch(UserAddr addr, base::MutableByteSpan ou
   auto fetched = no_execute_bit ? vm::read_user(*m_proc->vmspace, addr.value(), out, caller)
                                 : vm::fetch_user(*m_proc->vmspace, addr.value(), out, caller);
   if (fetched.ok()) return {};
-  bool protection = fetched.error().result == vm::KernReturn::KERN_PROTECTION_FAILURE;
-  return base::fail(protection ? vfs::Errno::Eacces : vfs::Errno::Efault);
+  return base::fail(fault_errno(fetched.error()));
 }
 
 std::uint64_t ProcUserMemory::code_generation() const {

@@ -23,9 +23,12 @@ class ProcUserMemory final : public UserMemory {
 
   vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const override;
   vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) override;
+  // The CPU's accesses: as copyin/copyout, with EACCES for a protection failure.
   // An instruction fetch needs execute permission (plain i386 has none to check): EFAULT where
   // nothing is mapped, EACCES where the protection forbids it. The generation is the map's.
   vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) override;
+  vfs::KResult<void> load(UserAddr addr, base::MutableByteSpan out) override;
+  vfs::KResult<void> store(UserAddr addr, base::ByteSpan in) override;
   std::uint64_t code_generation() const override;
 
  private:

@@ -89,7 +89,10 @@ SyscallResult UserContext::syscall(const SyscallRequest& request) {
   for (std::size_t i = 0; i < convention.arg_gpr_count && i < request.args.size(); ++i) {
     frame.gpr[convention.arg_gprs[i]] = request.args[i];
   }
-  return m_kernel->syscall(*m_thread, request);
+  SyscallResult result = m_kernel->syscall(*m_thread, request);
+  // A successful execve does not return to the code that made it.
+  if (m_thread->image_replaced) throw ImageReplaced{};
+  return result;
 }
 
 SyscallResult UserContext::syscall(Sysno number, std::initializer_list<std::uint64_t> args) {

@@ -38,7 +38,11 @@ class UserMemory {
   virtual ~UserMemory() = default;
   virtual vfs::KResult<void> copyin(UserAddr addr, base::MutableByteSpan out) const = 0;
   virtual vfs::KResult<void> copyout(UserAddr addr, base::ByteSpan in) = 0;
-  // An instruction fetch: like copyin, but an address space that knows execute permission
+  // The CPU's own data accesses: like copyin/copyout, but EACCES where the protection forbids
+  // the access (EFAULT where nothing is mapped), so a fault can become the right signal.
+  virtual vfs::KResult<void> load(UserAddr addr, base::MutableByteSpan out) { return copyin(addr, out); }
+  virtual vfs::KResult<void> store(UserAddr addr, base::ByteSpan in) { return copyout(addr, in); }
+  // An instruction fetch: like load, but an address space that knows execute permission
   // refuses pages without it (EFAULT for unmapped, EACCES for protection).
   virtual vfs::KResult<void> fetch(UserAddr addr, base::MutableByteSpan out) { return copyin(addr, out); }
   // Changes whenever a byte a fetch returned may have changed (a store into fetched code, a
@@ -59,6 +63,10 @@ class EmptyUserMemory final : public UserMemory {
 // same on every run.
 inline constexpr std::uint64_t kScriptScratchAddr = 0x10000000;
 inline constexpr std::uint64_t kScriptScratchBytes = 1 << 20;
+
+// Thrown on a thread's own stack when a system call returns to user code whose image exec has
+// replaced: the old program unwinds and the thread starts the new one. Never crosses a fiber.
+struct ImageReplaced {};
 
 // What runs in user mode.
 class Program {

@@ -120,6 +120,20 @@ TEST_CASE("an untraced program dies of the signal its trap raises") {
   }
 }
 
+TEST_CASE("a store into read-only text is SIGSEGV for current binaries and SIGBUS before osrel 700004") {
+  for (std::int32_t osrel : {803000, 0}) {
+    CAPTURE(osrel);
+    TestMachine m(config_for(machine::Arch::Amd64));
+    Pid parent = m.spawn();
+    Pid child = spawn_machine_code(m, parent, machine::Abi::Amd64, "_start:\n movl $0, _start(%rip)\n");
+    m.proc(child).osrel = osrel;
+    auto [pid, status] = m.wait4(parent, child.value());
+    CHECK(pid == child.value());
+    REQUIRE(wifsignaled(status));
+    CHECK(wtermsig(status) == (osrel == 0 ? Sigbus : Sigsegv).value());
+  }
+}
+
 TEST_CASE("a caught signal runs the handler with the signal number and returns to the interrupted code") {
   // The handler stores its argument; after kill() returns, the program exits with it.
   TestMachine m(config_for(machine::Arch::Amd64));
