@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/driver/script_structs.h"
 #include "model/kern/rlimit.h"
 #include "model/kern/signal.h"
 #include "model/kern/sys_handlers.h"
@@ -82,6 +83,22 @@ constexpr std::array kConstants = {
     NamedConstant{"TIOCGETA", 0x402c7413},
     NamedConstant{"TIOCGPGRP", 0x40047477},
     NamedConstant{"TIOCSPGRP", 0x80047476},
+    NamedConstant{"PIOCBIS", 0x20047001},
+    NamedConstant{"PIOCBIC", 0x20047002},
+    NamedConstant{"PIOCSFL", 0x20047003},
+    NamedConstant{"PIOCWAIT", 0x40207004},
+    NamedConstant{"PIOCCONT", 0x20047005},
+    NamedConstant{"PIOCSTATUS", 0x40207006},
+    NamedConstant{"PIOCGFL", 0x40047007},
+    NamedConstant{"S_EXEC", 0x01},
+    NamedConstant{"S_SIG", 0x02},
+    NamedConstant{"S_SCE", 0x04},
+    NamedConstant{"S_SCX", 0x08},
+    NamedConstant{"S_CORE", 0x10},
+    NamedConstant{"S_EXIT", 0x20},
+    NamedConstant{"PF_LINGER", 0x1},
+    NamedConstant{"PF_ISUGID", 0x2},
+    NamedConstant{"PF_FORK", 0x4},
     NamedConstant{"PROT_NONE", 0},
     NamedConstant{"PROT_READ", 1},
     NamedConstant{"PROT_WRITE", 2},
@@ -315,6 +332,11 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
     case kern::ArgFormat::StatOut:
     case kern::ArgFormat::Rusage: return pointer_argument(argument, format, size, scratch, outs, no_in_value);
     case kern::ArgFormat::Pointer:
+      // A value passed in the pointer's place (an ioctl's int argument) may be named.
+      if (argument.kind == ArgumentKind::Flags ||
+          (argument.kind == ArgumentKind::Identifier && !is_null(argument))) {
+        return number_of(argument);
+      }
       return pointer_argument(argument, format, size, scratch, outs, build_words);
     default: return number_of(argument);
   }
@@ -360,6 +382,10 @@ SyntaxResult<MarshalledCall> marshal_call(const script::Call& call, kern::UserMe
       continue;
     }
     marshalled.request.args[i] = TRY(marshal_argument(argument, row.args[i], next, scratch, marshalled.outs));
+  }
+  // procfs's ioctl structures are shown by field (script_structs.h).
+  if (row.number == kern::Sysno::Ioctl && !marshalled.outs.empty()) {
+    marshalled.outs.back().ioctl_command = static_cast<std::uint32_t>(marshalled.request.args[1]);
   }
   if (buffer_omitted) {
     std::uint64_t length = marshalled.request.args[omitted_out + 1];
@@ -459,6 +485,9 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
     case kern::ArgFormat::Rusage: return "";
     case kern::ArgFormat::StatOut: return describe_stat(bytes);
     case kern::ArgFormat::Pointer: {
+      if (out.ioctl_command != 0) {
+        if (std::optional<std::string> named = describe_ioctl_out(out.ioctl_command, bytes)) return *named;
+      }
       std::string text = " {";
       if (out.int_words) {
         for (std::size_t i = 0; i + 4 <= bytes.size(); i += 4) {

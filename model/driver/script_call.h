@@ -26,7 +26,8 @@ struct OutArgument {
   kern::ArgFormat format = kern::ArgFormat::OutBuffer;
   kern::UserAddr addr{0};
   std::size_t size = 0;
-  bool int_words = false;  // shown as 32-bit ints (an ioctl's argument) rather than 64-bit words
+  bool int_words = false;           // shown as 32-bit ints (an ioctl's argument) rather than 64-bit words
+  std::uint32_t ioctl_command = 0;  // ioctl: the command whose out-structure this is
 };
 
 struct MarshalledCall {

@@ -28,6 +28,7 @@ void Kernel::exit1(Thread& td, WaitStatus status) {
   if ((p.stops & S_EXIT) != 0) stopevent(td, S_EXIT, status);
   p.flag |= P_WEXIT;
   wakeup(WaitChannel{WaitChannel::Kind::ProcStype, p.pid().value()});
+  for (const ProcHook& hook : m_exit_hooks) hook(p);
   p.xstat = static_cast<std::uint16_t>(status);
   p.flag &= ~(P_TRACED | P_PPWAIT);
   fdfree(p);

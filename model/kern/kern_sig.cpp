@@ -238,6 +238,7 @@ void Kernel::thread_stopped(Proc& p) {
   trace(KernTrace::Stop, {{"pid", pid_field(p)}, {"sig", signal_name(Signal(p.xstat))}});
   bool traced = (p.flag & P_TRACED) != 0;
   childproc_jobstate(p, traced ? Cld_trapped : Cld_stopped, p.xstat);
+  for (const ProcHook& hook : m_stop_hooks) hook(p);
 }
 
 // childproc_jobstate(): the parent learns that a child stopped or continued: P_STATCHILD and a

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -252,6 +253,13 @@ class Kernel final : public sim::World {
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::MutableByteSpan out);
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::ByteSpan in);
 
+  // ---- Hooks for file systems that follow processes (procfs) ----
+  // Called in exit1() once P_WEXIT is set and before the process's descriptors are closed (8.3's
+  // process_exit event handlers, 4.x's at_exit list), and when a stop by signal completes.
+  using ProcHook = std::function<void(Proc&)>;
+  void add_exit_hook(ProcHook hook) { m_exit_hooks.push_back(std::move(hook)); }
+  void add_stop_hook(ProcHook hook) { m_stop_hooks.push_back(std::move(hook)); }
+
   // ---- Tracing ----
   bool tracing() const;
   void trace(KernTrace kind, std::vector<sim::TraceField> fields);
@@ -374,6 +382,8 @@ class Kernel final : public sim::World {
   Proc* m_initproc = nullptr;
   std::uint64_t m_sleep_sequence = 0;
   bool m_booted = false;
+  std::vector<ProcHook> m_exit_hooks;
+  std::vector<ProcHook> m_stop_hooks;
   // fork's "maxproc limit exceeded" message is printed at most once a second (ppsratecheck).
   std::optional<sim::Tick> m_last_fork_failure_message;
 };

@@ -257,6 +257,12 @@ vfs::KResult<SyscallReturn> sys_ioctl(Kernel& kernel, Thread& td, const SyscallR
   base::Bytes data(size);
   UserAddr addr = arg_ptr(request, 2);
   if ((command & kIocIn) != 0 && size > 0) TRY(kernel.copyin(td, addr, data));
+  // 8.3 kern_ioctl: a void command's argument is the value itself (_IOWINT: an int; the old _IO
+  // form: the pointer word), which the file sees as its data.
+  if ((command & kIocVoid) != 0) {
+    data.assign(8, 0);
+    base::store_le<std::uint64_t>(data, 0, request.args[2]);
+  }
   TRY(vfs::kern_ioctl(call.ctx, call.fdt, arg_int(request, 0), command, data));
   if ((command & kIocOut) != 0 && size > 0) TRY(kernel.copyout(td, addr, data));
   return ret(0);

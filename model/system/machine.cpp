@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "model/procfs/procfs_vfs.h"
 #include "sim/base/assert.h"
 
 namespace procsim::system {
@@ -145,6 +146,8 @@ Machine::Machine(MachineConfig config)
   PROCSIM_ASSERT(m_root.memfs->make_file("/etc/passwd", {}, spec).ok());
   PROCSIM_ASSERT(m_root.memfs->make_file("/etc/group", {}, spec).ok());
   write_account_files();
+  // /etc/fstab's "proc /proc procfs rw 0 0": procfs of the machine's era, there from boot on.
+  PROCSIM_ASSERT(procfs::mount_procfs(*m_root.vfs, *m_kernel, profile_era(m_config.profile)).ok());
   m_kernel->boot();
   PROCSIM_ASSERT(m_kernel->booted());
 }
