@@ -2,6 +2,7 @@
 // the first problem at its column, then acts on the session's machine.
 #include "model/driver/directives.h"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -9,6 +10,8 @@
 
 #include "model/driver/login.h"
 #include "model/kern/pid_alloc.h"
+#include "model/machine/arch.h"
+#include "model/machine/asm/assembler.h"
 #include "model/vfs/errno.h"
 #include "sim/base/text.h"
 #include "sim/time.h"
@@ -247,20 +250,29 @@ ScriptResult<kern::SpawnSpec> spawn_spec(system::Machine& machine, const Directi
   return spec;
 }
 
+// spawn ... script, or spawn ... -- PATH [ARGS...]: a process that execs PATH.
 ScriptResult<void> do_spawn(Session& session, const Directive& directive, OutputLines& out) {
   system::Machine* machine = TRY(session.require_machine(directive));
   TRY(directive.check_keys({"pid", "ppid", "user", "tty", "pgid", "sid", "name"}));
   auto positionals = directive.positionals();
-  if (positionals.size() != 1 || positionals[0]->value != "script" || directive.has_separator()) {
+  auto command = directive.after_separator();
+  bool scripted = positionals.size() == 1 && positionals[0]->value == "script" && !directive.has_separator();
+  bool exec = directive.has_separator() && !command.empty() && positionals.empty();
+  if (!scripted && !exec) {
     int column = positionals.empty() ? static_cast<int>(directive.name().size()) + 2 : positionals[0]->column;
-    return base::fail(
-        directive.error_at(column, "'spawn' takes 'script' (running programs comes with exec)"));
+    return base::fail(directive.error_at(column, "'spawn' takes 'script' or '-- PATH [ARGS...]'"));
   }
   kern::SpawnSpec spec = TRY(spawn_spec(*machine, directive));
-  auto name = TRY(directive.get_string("name"));
-  spec.comm = name.value_or("script");
-  spec.argv = {spec.comm};
-  auto pid = machine->kernel().spawn_scripted(spec);
+  vfs::KResult<kern::Pid> pid = base::fail(vfs::Errno::Einval);
+  if (scripted) {
+    auto name = TRY(directive.get_string("name"));
+    spec.comm = name.value_or("script");
+    spec.argv = {spec.comm};
+    pid = machine->kernel().spawn_scripted(spec);
+  } else {
+    for (const script::Word* word : command) spec.argv.push_back(word->value);
+    pid = machine->kernel().spawn_exec(spec, command.front()->value);
+  }
   if (pid.is_error()) {
     return base::fail(directive.error_at(Directive::name_column(),
                                          fmt::format("cannot spawn: {}", vfs::errno_text(pid.error()))));
@@ -368,7 +380,9 @@ constexpr std::array kDirectives = {
     DirectiveSpec{"group", "group NAME gid=N", do_group},
     DirectiveSpec{"user", "user NAME uid=N gid=N [groups=N,N...]", do_user},
     DirectiveSpec{"nextpid", "nextpid N", do_nextpid},
-    DirectiveSpec{"spawn", "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [name=NAME] script",
+    DirectiveSpec{"spawn",
+                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [name=NAME] script | "
+                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] -- PATH [ARGS...]",
                   do_spawn},
     DirectiveSpec{"login", "login [pid=N] [user=U] [tty=T]", do_login},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
@@ -379,6 +393,47 @@ constexpr std::array kDirectives = {
 };
 
 }  // namespace
+
+// program NAME [arch=A] ... end: assembles the block and installs it as /usr/bin/NAME.
+ScriptResult<void> run_program_block(Session& session, const script::ProgramBlock& block, OutputLines&) {
+  const Directive& header = block.header;
+  system::Machine* machine = TRY(session.require_machine(header));
+  TRY(header.check_keys({"arch"}));
+  auto positionals = header.positionals();
+  if (positionals.size() != 1) {
+    int column = positionals.empty() ? static_cast<int>(header.name().size()) + 2 : positionals[1]->column;
+    return base::fail(header.error_at(column, "'program' takes one name: program NAME [arch=A]"));
+  }
+  const std::string& name = positionals[0]->value;
+  if (name.empty() || name.size() > 64 || name.find_first_of("/ ") != std::string::npos || name == "." ||
+      name == "..") {
+    return base::fail(header.error_at(*positionals[0], fmt::format("bad program name '{}'", name)));
+  }
+  machine::Arch kernel_arch = machine->kernel().config().arch;
+  machine::Arch program_arch = kernel_arch;
+  if (auto arch = TRY(header.get_choice("arch", system::kArchNames))) {
+    program_arch = *machine::arch_from_name(system::kArchNames[*arch]);
+  }
+  auto abi = machine::program_abi(kernel_arch, program_arch);
+  if (abi.is_error()) {
+    return base::fail(header.error_at(
+        header.find("arch")->value_column,
+        fmt::format("an {} machine cannot run {} programs", machine::arch_info(kernel_arch).name,
+                    machine::arch_info(program_arch).name)));
+  }
+  std::string source;
+  for (const script::ProgramLine& line : block.lines) source += line.text + "\n";
+  auto image = machine::assemble(abi.value(), source);
+  if (image.is_error()) {
+    const machine::AsmError& error = image.error();
+    bool in_block = error.line >= 1 && static_cast<std::size_t>(error.line) <= block.lines.size();
+    int line = in_block ? block.lines[static_cast<std::size_t>(error.line - 1)].number : header.line();
+    return base::fail(
+        script::Diagnostic{header.error_at(1, "").file, line, std::max(error.column, 1), error.message});
+  }
+  machine->install_program(name, image.value());
+  return {};
+}
 
 std::span<const DirectiveSpec> directive_table() { return kDirectives; }
 

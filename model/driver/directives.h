@@ -7,6 +7,7 @@
 
 #include "model/driver/session.h"
 #include "sim/script/directive.h"
+#include "sim/script/scenario.h"
 
 namespace procsim::driver {
 
@@ -20,6 +21,11 @@ struct DirectiveSpec {
 };
 
 std::span<const DirectiveSpec> directive_table();
+
+// A `program NAME [arch=A]` ... `end` block: assembled for the machine (or A) and installed as
+// the executable /usr/bin/NAME.
+script::ScriptResult<void> run_program_block(Session& session, const script::ProgramBlock& block,
+                                             OutputLines& out);
 const DirectiveSpec* find_directive(std::string_view name);
 
 }  // namespace procsim::driver

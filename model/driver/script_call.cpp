@@ -286,6 +286,24 @@ SyntaxResult<base::Bytes> build_words(const CallArgument& argument) {
   return bytes;
 }
 
+// {"a", "b", ...} for argv or envp: each string is placed, then the vector of their addresses
+// with the NULL that ends it. A NULL (or a number) in the list is stored as it is.
+SyntaxResult<std::uint64_t> place_string_vector(const CallArgument& argument, Scratch& scratch) {
+  base::Bytes vector((argument.parts.size() + 1) * 8, 0);
+  for (std::size_t i = 0; i < argument.parts.size(); ++i) {
+    const CallArgument& part = argument.parts[i];
+    std::uint64_t pointer = 0;
+    if (part.kind == ArgumentKind::String) {
+      base::Bytes text = TRY(build_string(part));
+      pointer = TRY(scratch.place(part, text)).value();
+    } else {
+      pointer = TRY(number_of(part));
+    }
+    base::store_le<std::uint64_t>(vector, i * 8, pointer);
+  }
+  return TRY(scratch.place(argument, vector)).value();
+}
+
 SyntaxResult<base::Bytes> no_in_value(const CallArgument& argument) {
   return base::fail(error_at(
       argument, fmt::format("expected a pointer (NULL, a number or &name), not '{}'", argument.raw)));
@@ -338,6 +356,11 @@ SyntaxResult<std::uint64_t> marshal_argument(const CallArgument& argument, kern:
         return number_of(argument);
       }
       return pointer_argument(argument, format, size, scratch, outs, build_words);
+    case kern::ArgFormat::StringVector: {
+      if (argument.kind != ArgumentKind::List)
+        return pointer_argument(argument, format, size, scratch, outs, no_in_value);
+      return place_string_vector(argument, scratch);
+    }
     default: return number_of(argument);
   }
 }
@@ -514,6 +537,8 @@ std::string describe_out(const OutArgument& out, const kern::SyscallResult& resu
 
 std::string format_call_result(const MarshalledCall& call, const kern::SyscallResult& result,
                                const kern::UserMemory& memory) {
+  // A successful execve returns nothing to the code that made it; truss prints EJUSTRETURN.
+  if (result.error == vfs::Errno::Ejustreturn) return "EJUSTRETURN";
   if (!result.ok()) {
     return fmt::format("= -1 {} ({})", vfs::errno_name(*result.error), vfs::errno_text(*result.error));
   }

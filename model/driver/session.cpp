@@ -45,7 +45,6 @@ script::ScriptResult<OutputLines> Session::replay(const script::Input& input) {
 }
 
 script::ScriptResult<void> Session::execute(const script::Input& input, OutputLines& out) {
-  const std::string& file = m_scenario.file_name;
   switch (input.kind()) {
     case script::InputKind::Directive: {
       const script::Directive& directive = *input.directive();
@@ -53,9 +52,7 @@ script::ScriptResult<void> Session::execute(const script::Input& input, OutputLi
       if (spec == nullptr) return base::fail(directive.unknown_directive());
       return spec->handler(*this, directive, out);
     }
-    case script::InputKind::Program:
-      return base::fail(script::Diagnostic{
-          file, input.line, 1, "'program' blocks need the machine layer, which is not built yet"});
+    case script::InputKind::Program: return run_program_block(*this, *input.program(), out);
     case script::InputKind::Shell: return shell_input(input, out);
     case script::InputKind::SystemCall: return system_call(input, out);
   }

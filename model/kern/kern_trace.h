@@ -23,6 +23,7 @@ enum class KernTrace : std::uint8_t {
   Sleep,      // sleep pid= tid= wmesg=            a thread went to sleep
   Wakeup,     // wakeup pid= tid= wmesg= reason=   a sleep ended (wakeup, timeout, signal)
   Stopevent,  // stopevent pid= event= val=        a procfs stop event holds the process
+  Exec,       // exec pid= comm=                   execve replaced the process's image
 };
 
 struct KernTraceRow {
@@ -30,7 +31,7 @@ struct KernTraceRow {
   sim::TraceKind name;
 };
 
-inline constexpr std::array<KernTraceRow, 11> kKernTraceTable = {{
+inline constexpr std::array<KernTraceRow, 12> kKernTraceTable = {{
     {KernTrace::Spawn, {"spawn"}},
     {KernTrace::Fork, {"fork"}},
     {KernTrace::Exit, {"exit"}},
@@ -42,6 +43,7 @@ inline constexpr std::array<KernTraceRow, 11> kKernTraceTable = {{
     {KernTrace::Sleep, {"sleep"}},
     {KernTrace::Wakeup, {"wakeup"}},
     {KernTrace::Stopevent, {"stopevent"}},
+    {KernTrace::Exec, {"exec"}},
 }};
 
 constexpr sim::TraceKind kern_trace_kind(KernTrace kind) {

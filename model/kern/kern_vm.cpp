@@ -44,33 +44,42 @@ vm::Caller Kernel::vm_caller(const Proc& p) const {
   return caller;
 }
 
+namespace {
+
+// Maps [start, start + length) anonymous read-write for set-up the kernel does on the process's
+// behalf, which is never refused: reserve by force first and insert as already charged, so the
+// books balance when the map is freed.
+void map_kernel_region(vm::VmMap& map, vm::SwapAccount& swap, vm::VmOffset start, std::uint64_t length,
+                       const vm::Caller& caller) {
+  PROCSIM_ASSERT(vm::page_aligned(start) && vm::page_aligned(length));
+  swap.reserve_force(length, caller);
+  vm::KernReturn result =
+      map.insert(std::nullopt, 0, start, start + length, vm::VM_PROT_READ | vm::VM_PROT_WRITE,
+                 vm::VM_PROT_ALL, vm::MAP_ACC_CHARGED, caller);
+  PROCSIM_ASSERT(result == vm::KernReturn::KERN_SUCCESS);
+}
+
+}  // namespace
+
+// The host argument scratch sits just below the stack's reserved range.
+void Kernel::map_host_scratch(vm::VmMap& map, Proc& p) {
+  const vm::VmspaceSizes& sizes = map.vmspace();
+  std::uint64_t length = UserContext::kScratchBytes * UserContext::kScratchLevels;
+  vm::VmOffset start = vm::trunc_page(sizes.maxsaddr - length);
+  map_kernel_region(map, m_swap, start, length, vm_caller(p));
+  p.host_scratch_base = start;
+}
+
 std::unique_ptr<vm::VmMap> Kernel::imageless_vmspace(Proc& p, ImagelessKind kind) {
-  const vm::AddressSpaceParams& params = m_config.address_space;
-  vm::Caller caller = vm_caller(p);
-  // Set-up the kernel does on the process's behalf is never refused: reserve by force first and
-  // insert as already charged, so the books balance when the map is freed.
-  std::unique_ptr<vm::VmMap> map = vm::new_exec_vmspace(m_vm_objects, params, caller);
+  std::unique_ptr<vm::VmMap> map = vm::new_exec_vmspace(m_vm_objects, m_config.address_space, vm_caller(p));
   PROCSIM_ASSERT_MSG(map != nullptr, "a fresh address space always has room for its stack");
-  vm::VmOffset start = 0;
-  std::uint64_t length = 0;
   switch (kind) {
-    case ImagelessKind::HostProgram:
-      length = UserContext::kScratchBytes * UserContext::kScratchLevels;
-      start = vm::trunc_page(params.usrstack - params.max_stack_bytes - length);
-      p.host_scratch_base = start;
-      break;
+    case ImagelessKind::HostProgram: map_host_scratch(*map, p); break;
     case ImagelessKind::Scripted:
-      start = kScriptScratchAddr;
-      length = kScriptScratchBytes;
+      map_kernel_region(*map, m_swap, kScriptScratchAddr, kScriptScratchBytes, vm_caller(p));
       p.host_scratch_base = 0;
       break;
   }
-  PROCSIM_ASSERT(vm::page_aligned(start) && vm::page_aligned(length));
-  m_swap.reserve_force(length, caller);
-  vm::KernReturn result =
-      map->insert(std::nullopt, 0, start, start + length, vm::VM_PROT_READ | vm::VM_PROT_WRITE,
-                  vm::VM_PROT_ALL, vm::MAP_ACC_CHARGED, caller);
-  PROCSIM_ASSERT(result == vm::KernReturn::KERN_SUCCESS);
   // Without an image there is no data segment: break(2) starts its heap just above the
   // scripted-call scratch region, where no other mapping of these processes lies.
   map->vmspace().daddr = kScriptScratchAddr + kScriptScratchBytes;

@@ -203,9 +203,22 @@ void Kernel::thread_body(Thread& td) {
   fork_return(td);
   return_to_user(td);
   UserContext context(*this, td);
-  Program* program = td.proc().program.get();
-  PROCSIM_ASSERT_MSG(program != nullptr, "a user thread has a program");
-  int status = program->run(context);
+  int status = 0;
+  for (;;) {
+    Program* program = td.proc().program.get();
+    PROCSIM_ASSERT_MSG(program != nullptr, "a user thread has a program");
+    try {
+      status = program->run(context);
+      break;
+    } catch (const ImageReplaced&) {
+      // exec replaced the image: the old program is off the stack now, start the new one.
+      PROCSIM_ASSERT(td.image_replaced);
+      td.image_replaced = false;
+      td.retired_program.reset();
+      td.signal_depth = 0;
+      context.reset_scratch();
+    }
+  }
   // Returning from the program is exit(status), made through the trap like libc's exit.
   (void)context.syscall(Sysno::Exit, {sarg(status)});
   PROCSIM_UNREACHABLE();
@@ -449,6 +462,9 @@ SyscallResult Kernel::syscall(Thread& td, const SyscallRequest& request) {
     SyscallResult result;
     if (outcome.ok()) {
       result.retval = outcome.value();
+    } else if (outcome.error() == vfs::Errno::Ejustreturn) {
+      // The registers are as the call left them (execve set up the new image's).
+      result.retval = td.retval;
     } else {
       result.error = outcome.error();
       PROCSIM_ASSERT_MSG(vfs::errno_value(*result.error) > 0, "kernel-internal errors never reach user mode");
@@ -570,7 +586,8 @@ void Kernel::script_post(Thread& td, const SyscallResult& result) {
 
 vfs::KResult<void> Kernel::script_submit(Pid pid, const SyscallRequest& request) {
   Proc* p = pfind(pid);
-  if (p == nullptr || !p->script || (p->flag & P_WEXIT) != 0) return base::fail(vfs::Errno::Esrch);
+  if (p == nullptr || !p->script || p->script->image_replaced || (p->flag & P_WEXIT) != 0)
+    return base::fail(vfs::Errno::Esrch);
   ScriptSlot& slot = *p->script;
   if (slot.pending || slot.in_progress) return base::fail(vfs::Errno::Ebusy);
   slot.pending = request;

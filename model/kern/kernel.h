@@ -44,6 +44,7 @@
 #include "model/kern/sysent.h"
 #include "model/kern/tty.h"
 #include "model/kern/wait_status.h"
+#include "model/machine/arch.h"
 #include "model/vfs/errno.h"
 #include "model/vfs/ucred.h"
 #include "model/vfs/vfs.h"
@@ -77,9 +78,30 @@ struct KernelConfig {
   // (vm.swap_total, vm.overcommit); the once-a-second rate uses the engine's hz.
   vm::AddressSpaceParams address_space = vm::kAmd64Params;
   vm::SwapConfig swap = default_swap_config();
+  // The kernel architecture: which program images exec accepts (spec/kernel.md §7).
+  machine::Arch arch = machine::Arch::Amd64;
 
   static vm::SwapConfig default_swap_config();
 };
+
+// What exec hands a machine-code program: the process ABI the image was activated for, its
+// entry point and where its argument block landed on the new stack.
+struct ExecImage {
+  machine::Abi abi = machine::Abi::Amd64;
+  vm::VmOffset entry = 0;
+  vm::InitialStack stack;
+};
+
+// Makes the user code of an exec'd image. Machine code comes from the machine layer's
+// interpreter; a host program's image names the program, which the system layer registers.
+using MachineProgramFactory = std::function<std::unique_ptr<Program>(Proc& p, const ExecImage& image)>;
+using HostImageFactory = std::function<std::unique_ptr<Program>()>;
+
+// The user address space layout of a process of `abi` (vmparam.h; ia32 on amd64 ends at 4 GB).
+vm::AddressSpaceParams address_space_for(machine::Abi abi);
+
+// ARG_MAX (8.3 sys/sys/syslimits.h): the bytes of argument and environment strings exec takes.
+inline constexpr std::size_t kArgMax = 262144;
 
 // What a debugger's proc_rwmem() moved: bytes before the first error, and that error (ENOMEM
 // when swap for a copy-on-write copy was refused, EFAULT otherwise).
@@ -131,6 +153,9 @@ class Kernel final : public sim::World {
 
   vfs::KResult<Pid> spawn_scripted(const SpawnSpec& spec);
   vfs::KResult<Pid> spawn_program(const SpawnSpec& spec, std::unique_ptr<Program> program);
+  // A process that execs `path` with spec.argv as its arguments (`spawn -- PATH ARGS`); when the
+  // exec fails it exits with status 127.
+  vfs::KResult<Pid> spawn_exec(SpawnSpec spec, std::string path);
 
   // Hands a scripted process its next system call. ESRCH: no such live scripted process;
   // EBUSY: its previous call has not finished.
@@ -259,6 +284,14 @@ class Kernel final : public sim::World {
   using ProcHook = std::function<void(Proc&)>;
   void add_exit_hook(ProcHook hook) { m_exit_hooks.push_back(std::move(hook)); }
   void add_stop_hook(ProcHook hook) { m_stop_hooks.push_back(std::move(hook)); }
+  // ---- Program images (kern_exec.cpp) ----
+  void set_machine_program_factory(MachineProgramFactory factory);
+  // Host programs are found by the name their image's "procsim" note carries.
+  void register_host_image(std::string name, HostImageFactory factory);
+  // kern_execve() (spec/kernel.md §3.5) on the calling thread's fiber. On success the process
+  // runs the new image once the system call returns to user mode; errors leave it as it was.
+  vfs::KResult<void> kern_execve(Thread& td, std::string_view path, std::vector<std::string> argv,
+                                 std::vector<std::string> envv);
 
   // ---- Tracing ----
   bool tracing() const;
@@ -332,6 +365,18 @@ class Kernel final : public sim::World {
   // argument scratch or the scenario's scripted-call scratch, both anonymous read-write.
   enum class ImagelessKind : std::uint8_t { HostProgram, Scripted };
   std::unique_ptr<vm::VmMap> imageless_vmspace(Proc& p, ImagelessKind kind);
+  void map_host_scratch(vm::VmMap& map, Proc& p);
+  // Exec's stages (kern_exec.cpp).
+  struct ActivatedImage;
+  vfs::KResult<ActivatedImage> exec_activate(Proc& p, std::string_view path);
+  vfs::KResult<std::unique_ptr<vm::VmMap>> exec_build_vmspace(Proc& p, ActivatedImage& image,
+                                                              std::string_view path,
+                                                              const std::vector<std::string>& argv,
+                                                              const std::vector<std::string>& envv);
+  void exec_commit(Thread& td, ActivatedImage& image, std::unique_ptr<vm::VmMap> vmspace,
+                   std::string_view path, std::vector<std::string> argv);
+  void exec_credentials(Proc& p, const ActivatedImage& image);
+  void execsigs(Proc& p);
   void release_vmspace(Proc& p);
   vfs::KResult<void> fork_limits(Thread& td);
   void fork_failed(Thread& td, bool limit_message);
@@ -384,6 +429,14 @@ class Kernel final : public sim::World {
   bool m_booted = false;
   std::vector<ProcHook> m_exit_hooks;
   std::vector<ProcHook> m_stop_hooks;
+  MachineProgramFactory m_machine_programs;
+  std::map<std::string, HostImageFactory> m_host_images;
+  // The VM object of each executable's vnode, shared by every mapping of it (the page cache).
+  struct ImageObject {
+    vm::ObjectId object;
+    base::Bytes contents;
+  };
+  std::map<std::uint64_t, ImageObject> m_image_objects;  // by vnode serial
   // fork's "maxproc limit exceeded" message is printed at most once a second (ppsratecheck).
   std::optional<sim::Tick> m_last_fork_failure_message;
 };

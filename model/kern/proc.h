@@ -138,6 +138,11 @@ class Thread {
   // named one (UserContext::fork) just before trapping.
   std::unique_ptr<Program> fork_child_program;
 
+  // exec replaced the process's user code while this thread ran the old one: the old program's
+  // stack unwinds on the way back to user mode (UserContext::syscall) and is then freed.
+  bool image_replaced = false;
+  std::unique_ptr<Program> retired_program;
+
   // The kernel stack. Empty for proc0's thread, which never runs, and once the thread exited.
   std::unique_ptr<sim::Fiber> fiber;
   bool fiber_retired = false;  // the body has finished its work; the scheduler destroys it
@@ -180,6 +185,7 @@ struct ScriptSlot {
   bool in_progress = false;               // taken, the call has not returned yet
   std::optional<SyscallResult> result;    // the last call's result
   std::vector<Signal> caught;             // signals whose handler ran, in order
+  bool image_replaced = false;            // an execve succeeded: no more scripted calls
 };
 
 class Proc {

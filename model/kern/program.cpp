@@ -68,7 +68,10 @@ std::unique_ptr<Program> ScriptProgram::clone_for_fork() const { return std::mak
 UserContext::UserContext(Kernel& kernel, Thread& thread) : m_kernel(&kernel), m_thread(&thread) {}
 
 SyscallResult UserContext::syscall(const SyscallRequest& request) {
-  return m_kernel->syscall(*m_thread, request);
+  SyscallResult result = m_kernel->syscall(*m_thread, request);
+  // A successful execve does not return to the code that made it.
+  if (m_thread->image_replaced) throw ImageReplaced{};
+  return result;
 }
 
 SyscallResult UserContext::syscall(Sysno number, std::initializer_list<std::uint64_t> args) {

@@ -51,6 +51,10 @@ class EmptyUserMemory final : public UserMemory {
 inline constexpr std::uint64_t kScriptScratchAddr = 0x10000000;
 inline constexpr std::uint64_t kScriptScratchBytes = 1 << 20;
 
+// Thrown on a thread's own stack when a system call returns to user code whose image exec has
+// replaced: the old program unwinds and the thread starts the new one. Never crosses a fiber.
+struct ImageReplaced {};
+
 // What runs in user mode.
 class Program {
  public:

@@ -52,6 +52,9 @@ vfs::KResult<SyscallReturn> sys_setsid(Kernel& kernel, Thread& td, const Syscall
 vfs::KResult<SyscallReturn> sys_setpgid(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_nanosleep(Kernel& kernel, Thread& td, const SyscallRequest& request);
 
+// execve (kern_exec.cpp).
+vfs::KResult<SyscallReturn> sys_execve(Kernel& kernel, Thread& td, const SyscallRequest& request);
+
 // Memory calls (sys_vm.cpp).
 vfs::KResult<SyscallReturn> sys_mmap(Kernel& kernel, Thread& td, const SyscallRequest& request);
 vfs::KResult<SyscallReturn> sys_munmap(Kernel& kernel, Thread& td, const SyscallRequest& request);

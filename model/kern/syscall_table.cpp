@@ -50,7 +50,7 @@ constexpr std::array<SyscallRow, kSyscallCount> kSyscallTable = {{
     {Sysno::Ioctl, "ioctl", 3, args({A::Fd, A::Hex, A::Pointer}), sys_ioctl},
     {Sysno::Symlink, "symlink", 2, args({A::String, A::String}), sys_symlink},
     {Sysno::Readlink, "readlink", 3, args({A::String, A::OutBuffer, A::Uint}), sys_readlink},
-    {Sysno::Execve, "execve", 3, args({A::String, A::Pointer, A::Pointer}), nullptr},
+    {Sysno::Execve, "execve", 3, args({A::String, A::StringVector, A::StringVector}), sys_execve},
     {Sysno::Umask, "umask", 1, args({A::Octal}), sys_umask},
     {Sysno::Vfork, "vfork", 0, kNone, nullptr},
     {Sysno::Munmap, "munmap", 2, args({A::Pointer, A::Uint}), sys_munmap},

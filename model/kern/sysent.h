@@ -124,6 +124,7 @@ enum class ArgFormat : std::uint8_t {
   StatusOut,     // pointer to the int wait4 fills
   GidList,       // pointer to an array of gid_t
   StatOut,       // pointer to the struct stat the call fills
+  StringVector,  // pointer to a NULL-terminated array of string pointers (argv, envp)
 };
 
 }  // namespace procsim::kern

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "model/procfs/procfs_vfs.h"
+#include "model/system/images.h"
 #include "sim/base/assert.h"
 
 namespace procsim::system {
@@ -21,14 +22,6 @@ sim::EngineConfig engine_config(const MachineConfig& config) {
   return engine;
 }
 
-const vm::AddressSpaceParams& address_space_params(std::string_view arch) {
-  if (arch == "i386") return vm::kI386Params;
-  if (arch == "arm64") return vm::kArm64Params;
-  if (arch == "riscv64") return vm::kRiscv64Params;
-  PROCSIM_ASSERT(arch == "amd64");
-  return vm::kAmd64Params;
-}
-
 kern::KernelConfig kernel_config(const MachineConfig& config) {
   kern::KernelConfig kernel;
   kernel.era = profile_era(config.profile);
@@ -38,7 +31,10 @@ kern::KernelConfig kernel_config(const MachineConfig& config) {
   // osrel exists from the 2009 era on; older kernels have no ABI note to read it from.
   kernel.init_osrel = config.profile == Profile::FreeBSD8 ? 803000 : 0;
   kernel.check_invariants = true;
-  kernel.address_space = address_space_params(config.arch);
+  std::optional<machine::Arch> arch = machine::arch_from_name(config.arch);
+  PROCSIM_ASSERT(arch.has_value());
+  kernel.arch = *arch;
+  kernel.address_space = kern::address_space_for(machine::arch_info(*arch).native_abi);
   return kernel;
 }
 
@@ -148,8 +144,26 @@ Machine::Machine(MachineConfig config)
   write_account_files();
   // /etc/fstab's "proc /proc procfs rw 0 0": procfs of the machine's era, there from boot on.
   PROCSIM_ASSERT(procfs::mount_procfs(*m_root.vfs, *m_kernel, profile_era(m_config.profile)).ok());
+  machine::Abi native = machine::arch_info(m_kernel->config().arch).native_abi;
+  install_host_images(*m_kernel, *m_root.memfs, native, image_osrel(), boot_time(m_config));
   m_kernel->boot();
   PROCSIM_ASSERT(m_kernel->booted());
+}
+
+// Binaries of the 2009 era carry the ABI tag note of 8.3 (osrel 803000); older eras' have none.
+std::int32_t Machine::image_osrel() const { return m_config.profile == Profile::FreeBSD8 ? 803000 : 0; }
+
+void Machine::install_program(std::string_view name, const machine::Image& image) {
+  std::string path = "/usr/bin/" + std::string(name);
+  base::Bytes file = program_image_file(image, image_osrel());
+  if (std::optional<std::uint64_t> ino = m_root.memfs->find(path)) {
+    PROCSIM_ASSERT(m_root.memfs->set_contents(*ino, std::move(file)).ok());
+    return;
+  }
+  vfs::MemfsNodeSpec spec;
+  spec.at(m_kernel->time_of_day());
+  spec.mode = 0755;
+  PROCSIM_ASSERT(m_root.memfs->make_file(path, std::move(file), spec).ok());
 }
 
 // Regenerated whole after every change, as pwd_mkdb rewrites the files.

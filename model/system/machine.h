@@ -16,6 +16,7 @@
 #include "model/kern/kernel.h"
 #include "model/kern/rootfs.h"
 #include "model/kern/tty.h"
+#include "model/machine/asm/assembler.h"
 #include "model/vfs/memfs.h"
 #include "model/vfs/ucred.h"
 #include "model/vfs/vfs.h"
@@ -98,6 +99,12 @@ class Machine final : public sim::World {
   // The credentials a process of this user starts with: the user's uid as real, effective and
   // saved uid, and its group list (primary group first) as the era's kernel keeps it.
   vfs::Ucred credentials_of(const User& user) const;
+
+  // `program NAME`: the assembled image becomes the executable /usr/bin/NAME (mode 0755),
+  // replacing an earlier one of that name.
+  void install_program(std::string_view name, const machine::Image& image);
+  // The osrel the machine's executables carry in their ABI tag note (0: no note).
+  std::int32_t image_osrel() const;
 
   std::optional<AccountError> add_group(Group group);
   std::optional<AccountError> add_user(User user);
