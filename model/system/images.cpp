@@ -2,7 +2,6 @@
 #include "model/system/images.h"
 
 #include "model/userland/program_table.h"
-
 #include "sim/base/assert.h"
 
 namespace procsim::system {
