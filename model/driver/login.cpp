@@ -6,7 +6,8 @@
 #include <fmt/format.h>
 
 #include "model/kern/pid_alloc.h"
-#include "model/userland/program_table.h"
+#include "model/userland/program_runtime.h"
+#include "model/userland/usys.h"
 #include "sim/base/assert.h"
 
 namespace procsim::driver {
@@ -58,8 +59,8 @@ ScriptResult<kern::SpawnSpec> login_spec(system::Machine& machine, const Directi
     return base::fail(
         directive.error_at(directive.find("tty")->value_column, fmt::format("no terminal '{}'", *spec.tty)));
   }
-  spec.comm = "sh";
-  spec.argv = {"-sh"};
+  spec.comm = "login";
+  spec.argv = {"login"};
   return spec;
 }
 
@@ -71,10 +72,14 @@ ScriptResult<void> do_login(Session& session, const Directive& directive, Output
   TRY(directive.check_positionals(0));
   std::uint32_t uid = 0;
   kern::SpawnSpec spec = TRY(login_spec(*machine, directive, uid));
-  const userland::ProgramRow* sh = userland::find_program_by_path("/bin/sh");
-  PROCSIM_ASSERT(sh != nullptr);
-  auto pid = machine->kernel().spawn_program(
-      spec, userland::make_host_program(*sh, login_arguments(*spec.login, uid)));
+  // login(1)'s last act: exec the user's shell, so the session leader runs /bin/sh's image.
+  userland::ProgramArgs args = login_arguments(*spec.login, uid);
+  auto login_program = std::make_unique<kern::HostProgram>([args](kern::UserContext& user) {
+    userland::Usys sys(user);
+    (void)sys.execve("/bin/sh", args.argv, args.envp);
+    return 1;  // login's "No shell" exit
+  });
+  auto pid = machine->kernel().spawn_program(spec, std::move(login_program));
   if (pid.is_error()) {
     return base::fail(directive.error_at(Directive::name_column(),
                                          fmt::format("cannot log in: {}", vfs::errno_text(pid.error()))));

@@ -45,7 +45,6 @@ script::ScriptResult<OutputLines> Session::replay(const script::Input& input) {
 }
 
 script::ScriptResult<void> Session::execute(const script::Input& input, OutputLines& out) {
-  const std::string& file = m_scenario.file_name;
   switch (input.kind()) {
     case script::InputKind::Directive: {
       const script::Directive& directive = *input.directive();

@@ -1,6 +1,7 @@
 // Executable images; see images.h.
 #include "model/system/images.h"
 
+#include "model/userland/program_table.h"
 #include "sim/base/assert.h"
 
 namespace procsim::system {
@@ -50,22 +51,18 @@ base::Bytes host_image_file(machine::Abi abi, std::string_view name, std::int32_
   return vm::write_elf(spec);
 }
 
-int run_true(kern::UserContext&) { return 0; }
-
-int run_false(kern::UserContext&) { return 1; }
-
 void install_host_images(kern::Kernel& kernel, vfs::Memfs& root, machine::Abi abi, std::int32_t osrel,
                          vfs::Timespec time) {
   vfs::MemfsNodeSpec spec;
   spec.mode = 0555;
   spec.at(time);
   std::uint64_t ino = kHostImageFirstIno;
-  for (const HostImageRow& row : kHostImages) {
+  for (const userland::ProgramRow& row : userland::kProgramTable) {
     spec.ino = ino++;
     PROCSIM_ASSERT(root.make_file(row.path, host_image_file(abi, row.name, osrel), spec).ok());
-    auto entry = row.entry;
+    const userland::ProgramRow* program = &row;
     kernel.register_host_image(std::string(row.name),
-                               [entry] { return std::make_unique<kern::HostProgram>(entry); });
+                               [program] { return userland::make_image_program(*program); });
   }
 }
 

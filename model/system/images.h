@@ -1,7 +1,7 @@
 // Executable files on the simulated machine's root: the ELF image for a `program` block's
 // assembled code, and the images of host-implemented programs, whose "procsim" note names the
-// program the kernel's registry runs. The registry is filled here from kHostImages; programs
-// the userland library implements add their rows to it.
+// program the kernel's registry runs. The registry is filled here from the userland library's
+// table of programs (model/userland/program_table.h).
 #pragma once
 
 #include <array>
@@ -26,27 +26,12 @@ base::Bytes program_image_file(const machine::Image& image, std::int32_t osrel);
 // The executable of a host-implemented program: one page of text and the note naming it.
 base::Bytes host_image_file(machine::Abi abi, std::string_view name, std::int32_t osrel);
 
-// One host-implemented program: where its file lives, the name its note carries, and its code.
-struct HostImageRow {
-  std::string_view path;
-  std::string_view name;
-  int (*entry)(kern::UserContext& context);
-};
-
-// true(1) and false(1): exit 0 and exit 1.
-int run_true(kern::UserContext& context);
-int run_false(kern::UserContext& context);
-
-inline constexpr std::array kHostImages = {
-    HostImageRow{"/usr/bin/true", "true", run_true},
-    HostImageRow{"/usr/bin/false", "false", run_false},
-};
-
 // Host images take inode numbers from here on, in row order, so that installing them leaves the
 // numbers of the boot layout and of files scenarios create untouched.
 inline constexpr std::uint64_t kHostImageFirstIno = 5000;
 
-// Writes every kHostImages file (mode 0555, root:wheel, at `time`) and registers its program.
+// Writes the file of every program of userland's kProgramTable (mode 0555, root:wheel, at
+// `time`) and registers the program under the name its note carries.
 void install_host_images(kern::Kernel& kernel, vfs::Memfs& root, machine::Abi abi, std::int32_t osrel,
                          vfs::Timespec time);
 

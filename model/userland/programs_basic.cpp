@@ -403,18 +403,62 @@ std::string format_id(const IdFacts& facts, const NameLookup& user_name, const N
   return text + "\n";
 }
 
+namespace {
+
+constexpr std::string_view kIdUsage =
+    "usage: id [user]\n       id -A\n       id -G [-n] [user]\n       id -M\n"
+    "       id -P [user]\n       id -g [-nr] [user]\n       id -p [user]\n"
+    "       id -u [-nr] [user]\n";
+
+// id -u, -g or -G (with -n for names, -r for the real id): one line.
+std::string id_single(ProgramContext& context, const AccountNames& names, char what, bool by_name,
+                      bool real) {
+  auto named = [&](std::uint32_t id, bool is_group) {
+    std::optional<std::string> name = is_group ? names.group_name(id) : names.user_name(id);
+    return by_name && name ? *name : fmt::format("{}", id);
+  };
+  if (what == 'u') return named(real ? context.sys.getuid() : context.sys.geteuid(), false) + "\n";
+  if (what == 'g') return named(real ? context.sys.getgid() : context.sys.getegid(), true) + "\n";
+  std::string line;
+  std::optional<std::uint32_t> last;
+  for (std::uint32_t gid : context.sys.getgroups().value_or({})) {
+    if (last == gid) continue;
+    if (!line.empty()) line += ' ';
+    line += named(gid, true);
+    last = gid;
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
 int id_main(ProgramContext& context) {
   GetoptResult parsed = parse_options("id", operands_of(context), "AGMPagnpru");
-  if (!parsed.ok() || !parsed.options.empty() || !parsed.operands.empty()) {
-    // Only the plain form is modelled; options and user operands read as a usage error.
+  int selectors = 0;
+  char what = 0;
+  bool by_name = false;
+  bool real = false;
+  bool unmodelled = false;
+  for (const ParsedOption& option : parsed.options) {
+    if (option.letter == 'n') by_name = true;
+    if (option.letter == 'r') real = true;
+    if (option.letter == 'u' || option.letter == 'g' || option.letter == 'G') what = option.letter;
+    if (std::string_view("AGMPgpu").find(option.letter) != std::string_view::npos) ++selectors;
+    if (std::string_view("AMPpa").find(option.letter) != std::string_view::npos) unmodelled = true;
+  }
+  // One selector at most; -n and -r only with one. User operands are not modelled.
+  bool usage = !parsed.ok() || selectors > 1 || (selectors == 0 && (by_name || real)) || unmodelled ||
+               !parsed.operands.empty();
+  if (usage) {
     context.io.err(parsed.error);
-    context.io.err(
-        "usage: id [user]\n       id -A\n       id -G [-n] [user]\n       id -M\n"
-        "       id -P [user]\n       id -g [-nr] [user]\n       id -p [user]\n"
-        "       id -u [-nr] [user]\n");
+    context.io.err(kIdUsage);
     return 1;
   }
   AccountNames names(context.sys);
+  if (what != 0) {
+    context.io.out(id_single(context, names, what, by_name, real));
+    return 0;
+  }
   IdFacts facts;
   facts.uid = context.sys.getuid();
   facts.gid = context.sys.getgid();
