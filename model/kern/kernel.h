@@ -277,6 +277,9 @@ class Kernel final : public sim::World {
   // caller's. A target without an address space (exiting, zombie) moves nothing: EFAULT.
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::MutableByteSpan out);
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::ByteSpan in);
+  // The VM object of a regular file's vnode, shared by every mapping of the same contents (the
+  // page cache). `path` is the name procfs `map` shows for it.
+  vm::ObjectId vnode_object(const vfs::Vnode& vp, const base::Bytes& contents, std::string_view path);
 
   // ---- Program images (kern_exec.cpp) ----
   void set_machine_program_factory(MachineProgramFactory factory);
