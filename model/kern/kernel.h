@@ -78,8 +78,10 @@ struct KernelConfig {
   // (vm.swap_total, vm.overcommit); the once-a-second rate uses the engine's hz.
   vm::AddressSpaceParams address_space = vm::kAmd64Params;
   vm::SwapConfig swap = default_swap_config();
-  // The kernel architecture: which program images exec accepts (spec/kernel.md §7).
+  // The kernel architecture: which program images exec accepts (spec/kernel.md §7), and its
+  // data and stack size limits (vmparam.h), which become proc0's RLIMIT_DATA and RLIMIT_STACK.
   machine::Arch arch = machine::Arch::Amd64;
+  VmSizeLimits vm_size_limits = kVmSizeLimitsAmd64;
 
   static vm::SwapConfig default_swap_config();
 };
