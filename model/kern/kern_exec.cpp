@@ -253,15 +253,8 @@ vfs::KResult<std::unique_ptr<vm::VmMap>> Kernel::exec_build_vmspace(Proc& p, Act
         segment.vaddr + segment.mem_bytes > map->vmspace().maxsaddr)
       return base::fail(vfs::Errno::Enoexec);
   }
-  // The vnode's object is shared by every mapping of the same file contents.
-  std::uint64_t serial = image.vp->serial();
-  auto cached = m_image_objects.find(serial);
-  if (cached == m_image_objects.end() || cached->second.contents != image.contents) {
-    auto backing = std::make_shared<const vm::BytesVnode>(std::string(path), image.contents);
-    vm::ObjectId object = m_vm_objects.allocate_vnode_object(backing);
-    cached = m_image_objects.insert_or_assign(serial, ImageObject{object, image.contents}).first;
-  }
-  auto loaded = vm::load_image(*map, cached->second.object, image.elf.segments, caller);
+  vm::ObjectId object = vnode_object(*image.vp, image.contents, path);
+  auto loaded = vm::load_image(*map, object, image.elf.segments, caller);
   if (loaded.is_error()) return base::fail(errno_from_vm(loaded.error()));
   vm::ExecStrings strings;
   strings.argv = argv;

@@ -87,6 +87,18 @@ std::unique_ptr<vm::VmMap> Kernel::imageless_vmspace(Proc& p, ImagelessKind kind
   return map;
 }
 
+vm::ObjectId Kernel::vnode_object(const vfs::Vnode& vp, const base::Bytes& contents, std::string_view path) {
+  auto cached = m_image_objects.find(vp.serial());
+  if (cached == m_image_objects.end() || cached->second.contents != contents) {
+    // New or rewritten contents get an object of their own; mappings of the old stay intact.
+    auto backing = std::make_shared<const vm::BytesVnode>(std::string(path), contents);
+    vm::ObjectId object = m_vm_objects.allocate_vnode_object(backing);
+    cached = m_image_objects.insert_or_assign(vp.serial(), ImageObject{object, contents}).first;
+  }
+  PROCSIM_ASSERT(m_vm_objects.exists(cached->second.object));
+  return cached->second.object;
+}
+
 // exit1 releases the address space before the process becomes a zombie (vmspace_exit): every
 // entry goes, and with it every swap charge the map held.
 void Kernel::release_vmspace(Proc& p) {

@@ -116,7 +116,7 @@ void Kernel::create_proc0() {
   pgrp.members.push_front(&p);
   p.pgrp = &pgrp;
   std::uint64_t free_bytes = kSimulatedFreePagesAtBoot * kSimulatedPageSize;
-  p.limits = boot_rlimits(m_config.params, kVmSizeLimitsAmd64, free_bytes);
+  p.limits = boot_rlimits(m_config.params, m_config.vm_size_limits, free_bytes);
   p.sigacts = Sigacts::initial();
   p.abi = machine::arch_info(m_config.arch).native_abi;
   // vmspace0: proc0 never runs user code, so its map stays empty.

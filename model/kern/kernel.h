@@ -79,8 +79,10 @@ struct KernelConfig {
   vm::AddressSpaceParams address_space = vm::kAmd64Params;
   vm::SwapConfig swap = default_swap_config();
   // The kernel architecture (`machine arch=`): which program images exec accepts (spec/kernel.md
-  // §7), and the native ABI proc0, init and spawned processes run as unless a program says otherwise.
+  // §7), the native ABI proc0, init and spawned processes run as unless a program says otherwise,
+  // and its data and stack size limits (vmparam.h), which become proc0's RLIMIT_DATA and RLIMIT_STACK.
   machine::Arch arch = machine::Arch::Amd64;
+  VmSizeLimits vm_size_limits = kVmSizeLimitsAmd64;
 
   static vm::SwapConfig default_swap_config();
 };
@@ -287,6 +289,9 @@ class Kernel final : public sim::World {
   // caller's. A target without an address space (exiting, zombie) moves nothing: EFAULT.
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::MutableByteSpan out);
   RwmemResult proc_rwmem(Proc& target, Thread& debugger, std::uint64_t addr, base::ByteSpan in);
+  // The VM object of a regular file's vnode, shared by every mapping of the same contents (the
+  // page cache). `path` is the name procfs `map` shows for it.
+  vm::ObjectId vnode_object(const vfs::Vnode& vp, const base::Bytes& contents, std::string_view path);
 
   // ---- Hooks for file systems that follow processes (procfs) ----
   // Called in exit1() once P_WEXIT is set and before the process's descriptors are closed (8.3's

@@ -115,6 +115,13 @@ inline constexpr VmSizeLimits kVmSizeLimitsAmd64 = {
     512ULL << 20,  // MAXSSIZ 512 MB
 };
 
+// i386 in 8.3 (i386/include/vmparam.h): the same defaults, a 512 MB data and 64 MB stack ceiling.
+inline constexpr VmSizeLimits kVmSizeLimitsI386 = {128ULL << 20, 512ULL << 20, 8ULL << 20, 64ULL << 20};
+
+// arm64 and riscv64, which 8.3 lacks, from their first releases' vmparam.h: 1 GB ceilings and a
+// 128 MB default stack.
+inline constexpr VmSizeLimits kVmSizeLimitsLp64Later = {128ULL << 20, 1ULL << 30, 128ULL << 20, 1ULL << 30};
+
 // The simulated machine: 1 GiB of memory (262144 pages of 4 KiB), so maxusers reaches its 384
 // ceiling: maxproc 6164, maxfiles 12328, maxprocperuid 5547, maxfilesperproc 11095. The last two
 // are the "nproc 5547" / "nofile 11095" a logged-in user's rlimit file shows (see

@@ -164,7 +164,8 @@ vfs::KResult<SyscallReturn> sys_setrlimit(Kernel& kernel, Thread& td, const Sysc
   bool raises = wanted.cur > current.max || wanted.max > current.max;
   if (raises && !kernel.privileged(p.cred)) return base::fail(vfs::Errno::Eperm);
   if (wanted.cur > wanted.max) wanted.cur = wanted.max;
-  p.limits.set(resource, clamp_rlimit(resource, wanted, kernel.config().params, kVmSizeLimitsAmd64));
+  p.limits.set(resource,
+               clamp_rlimit(resource, wanted, kernel.config().params, kernel.config().vm_size_limits));
   return ret(0);
 }
 

@@ -36,6 +36,12 @@ kern::KernelConfig kernel_config(const MachineConfig& config) {
   PROCSIM_ASSERT(arch.has_value());
   kernel.arch = *arch;
   kernel.address_space = kern::address_space_for(machine::arch_info(*arch).native_abi);
+  switch (*arch) {
+    case machine::Arch::I386: kernel.vm_size_limits = kern::kVmSizeLimitsI386; break;
+    case machine::Arch::Amd64: kernel.vm_size_limits = kern::kVmSizeLimitsAmd64; break;
+    case machine::Arch::Arm64:
+    case machine::Arch::Riscv64: kernel.vm_size_limits = kern::kVmSizeLimitsLp64Later; break;
+  }
   return kernel;
 }
 

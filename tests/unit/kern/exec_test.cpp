@@ -165,3 +165,75 @@ TEST_CASE("a machine-code image goes to the installed factory with its entry and
 
 }  // namespace
 }  // namespace procsim::kern
+
+namespace procsim::kern {
+namespace {
+
+using testing::TestMachine;
+
+TEST_CASE("a 32-bit image on amd64 runs as FreeBSD ELF32 with the ia32 address space") {
+  TestMachine m;
+  m.kernel.register_host_image("waiter", waiting_program);
+  Pid pid = m.spawn();
+  vm::ElfImageSpec spec;
+  spec.elf_class = vm::ElfClass::Elf32;
+  spec.machine = vm::EM_386;
+  spec.entry = 0x08048000;
+  spec.host_program = "waiter";
+  spec.segments.push_back({0x08048000, base::Bytes{0xc3}, 0, vm::VM_PROT_READ | vm::VM_PROT_EXECUTE});
+  install_file(m, pid, "/tmp/waiter32", vm::write_elf(spec), 0755);
+  CHECK(execve(m, pid, "/tmp/waiter32", {"waiter32"}).error == vfs::Errno::Ejustreturn);
+  const Proc& p = m.proc(pid);
+  CHECK(p.sysent_name == "FreeBSD ELF32");
+  CHECK(p.osrel == 0);  // no ABI tag note
+  CHECK(p.vmspace->max_offset() == 0xfffff000);
+  // An arm64 image is not for this machine.
+  spec.elf_class = vm::ElfClass::Elf64;
+  spec.machine = vm::EM_AARCH64;
+  Pid other = m.spawn();
+  install_file(m, other, "/tmp/arm", vm::write_elf(spec), 0755);
+  CHECK(execve(m, other, "/tmp/arm", {"arm"}).error == vfs::Errno::Enoexec);
+}
+
+TEST_CASE("exec stops at a procfs S_EXEC stop event, and an ordinary image clears P_SUGID") {
+  TestMachine m;
+  m.kernel.register_host_image("waiter", waiting_program);
+  Pid pid = m.spawn_as(1001);
+  install_file(m, pid, "/tmp/waiter", image_file("waiter"), 0755);
+  Proc& p = m.proc(pid);
+  p.flag |= P_SUGID;
+  p.stops = S_EXEC;
+  put_string(m, pid, kArgA, "/tmp/waiter");
+  put_string(m, pid, kWork + 0x1000, "waiter");
+  base::Bytes vector(16, 0);
+  base::store_le<std::uint64_t>(vector, 0, kWork + 0x1000);
+  m.write(pid, kWork, vector);
+  m.start(pid, Sysno::Execve, {kArgA, kWork, 0});
+  m.run_until_idle();
+  CHECK(m.wmesg(pid) == "stopevent");
+  CHECK(p.stype == S_EXEC);
+  CHECK(p.comm == "waiter");
+  CHECK((p.flag & P_SUGID) == 0);
+  CHECK(p.cred.svuid == vfs::Uid(1001));
+}
+
+TEST_CASE("exec releases the old map's swap charges and charges the new one's") {
+  TestMachine m;
+  m.kernel.register_host_image("waiter", waiting_program);
+  Pid pid = m.spawn_as(1001);
+  install_file(m, pid, "/tmp/waiter", image_file("waiter"), 0755);
+  const vm::SwapAccount& swap = m.kernel.swap_account();
+  CHECK(m.ok_value(pid, Sysno::Mmap, {0, 1 << 20, 3, 0x1002, sarg(-1), 0}) != 0);
+  std::int64_t before = swap.uid_reserved_bytes(vm::Uid(1001));
+  CHECK(execve(m, pid, "/tmp/waiter", {"waiter"}).error == vfs::Errno::Ejustreturn);
+  std::int64_t after = swap.uid_reserved_bytes(vm::Uid(1001));
+  // Gone: the 1 MiB mapping and the scripted scratch; new: the host program's scratch.
+  std::int64_t host_scratch =
+      static_cast<std::int64_t>(UserContext::kScratchBytes * UserContext::kScratchLevels);
+  CHECK(after < before + host_scratch);
+  CHECK(after >= host_scratch);
+  m.proc(pid).vmspace->check_invariants();
+}
+
+}  // namespace
+}  // namespace procsim::kern
