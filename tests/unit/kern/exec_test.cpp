@@ -138,6 +138,8 @@ TEST_CASE("a machine-code image goes to the installed factory with its entry and
   TestMachine m;
   Pid pid = m.spawn();
   install_file(m, pid, "/tmp/code", image_file(""), 0755);
+  // The kernel attaches the interpreter at construction; without it machine code cannot run.
+  m.kernel.set_machine_program_factory(nullptr);
   CHECK(execve(m, pid, "/tmp/code", {"code"}).error == vfs::Errno::Enoexec);
   std::optional<ExecImage> seen;
   // Machine code has no host scratch: this stand-in waits with its mask read from the stack.
