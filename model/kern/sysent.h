@@ -104,27 +104,27 @@ struct SyscallResult {
 
 // How a truss-style printer shows one argument (8.3 usr.bin/truss syscall types, in spirit).
 enum class ArgFormat : std::uint8_t {
-  Int,           // signed decimal
-  Uint,          // unsigned decimal
-  Hex,           // 0x...
-  Octal,         // 0... (modes)
-  ProcessId,     // a process id (signed: 0, -1 and -pgid are meaningful)
-  SignalNumber,  // a signal number, by name where it has one
-  String,        // pointer to a NUL-terminated string, read from the caller's memory
-  Pointer,       // an address, printed in hex
-  InBuffer,      // pointer to bytes the call reads (the next argument is the length)
-  OutBuffer,     // pointer to bytes the call fills (shown after the call)
-  Fd,            // a file descriptor
-  WaitFlags,     // WNOHANG|WUNTRACED...
-  SigHow,        // SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK
-  Sigset,        // pointer to a sigset_t
-  Sigaction,     // pointer to a struct sigaction
-  Timespec,      // pointer to a struct timespec
-  Rusage,        // pointer to a struct rusage (out)
-  StatusOut,     // pointer to the int wait4 fills
-  GidList,       // pointer to an array of gid_t
-  StatOut,       // pointer to the struct stat the call fills
-  StringVector,  // pointer to a NULL-terminated array of string pointers (argv, envp)
+  Int,            // signed decimal
+  Uint,           // unsigned decimal
+  Hex,            // 0x...
+  Octal,          // 0... (modes)
+  ProcessId,      // a process id (signed: 0, -1 and -pgid are meaningful)
+  SignalNumber,   // a signal number, by name where it has one
+  String,         // pointer to a NUL-terminated string, read from the caller's memory
+  Pointer,        // an address, printed in hex
+  InBuffer,       // pointer to bytes the call reads (the next argument is the length)
+  OutBuffer,      // pointer to bytes the call fills (shown after the call)
+  Fd,             // a file descriptor
+  WaitFlags,      // WNOHANG|WUNTRACED...
+  SigHow,         // SIG_BLOCK / SIG_UNBLOCK / SIG_SETMASK
+  Sigset,         // pointer to a sigset_t
+  Sigaction,      // pointer to a struct sigaction
+  Timespec,       // pointer to a struct timespec
+  Rusage,         // pointer to a struct rusage (out)
+  StatusOut,      // pointer to the int wait4 fills
+  GidList,        // pointer to an array of gid_t
+  StatOut,        // pointer to the struct stat the call fills
+  StringVector,   // pointer to a NULL-terminated array of string pointers (argv, envp)
   PtraceRequest,  // a ptrace request, by PT_ name
   PtraceAddr,     // ptrace's addr: an address, or the structure the request names
 };
