@@ -5,6 +5,7 @@
 // not modelled; kern.proc records use procsim's kinfo_proc layout (kinfo_proc.h).
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -212,10 +213,11 @@ vfs::KResult<base::Bytes> sysctl_lookup(Kernel& kernel, Thread& td, const Syscal
 vfs::KResult<SyscallReturn> sys_sysctl(Kernel& kernel, Thread& td, const SyscallRequest& request) {
   std::uint32_t namelen = arg_uint(request, 1);
   if (namelen > kCtlMaxName || namelen < 2) return base::fail(vfs::Errno::Einval);
-  std::vector<std::uint8_t> raw(namelen * 4);
-  TRY(kernel.copyin(td, arg_ptr(request, 0), raw));
-  std::vector<std::int32_t> name(namelen);
-  for (std::size_t i = 0; i < namelen; ++i) name[i] = base::load_le<std::int32_t>(raw, 4 * i);
+  std::array<std::uint8_t, kCtlMaxName * 4> raw{};
+  TRY(kernel.copyin(td, arg_ptr(request, 0), std::span(raw).first(namelen * 4)));
+  std::array<std::int32_t, kCtlMaxName> words{};
+  for (std::size_t i = 0; i < namelen; ++i) words[i] = base::load_le<std::int32_t>(raw, 4 * i);
+  std::span<const std::int32_t> name = std::span(words).first(namelen);
   bool is_name2oid = name[0] == kCtlSysctl && name[1] == kCtlSysctlName2oid;
   // Every node procsim has is read-only: a new value is EPERM, except name2oid's input.
   if (!is_name2oid && !is_null(arg_ptr(request, 4))) return base::fail(vfs::Errno::Eperm);
