@@ -247,13 +247,20 @@ ScriptResult<kern::SpawnSpec> spawn_spec(system::Machine& machine, const Directi
     spec.login = user->name;
   }
   spec.tty = TRY(directive.get_string("tty"));
+  if (auto jail = TRY(directive.get_u64("jail"))) {
+    if (*jail == 0 || *jail >= machine.kernel().prison_count()) {
+      return base::fail(directive.error_at(directive.find("jail")->value_column,
+                                           fmt::format("no jail {} (make one with 'jail')", *jail)));
+    }
+    spec.prison = vfs::PrisonId(static_cast<std::uint32_t>(*jail));
+  }
   return spec;
 }
 
 // spawn ... script, or spawn ... -- PATH [ARGS...]: a process that execs PATH.
 ScriptResult<void> do_spawn(Session& session, const Directive& directive, OutputLines& out) {
   system::Machine* machine = TRY(session.require_machine(directive));
-  TRY(directive.check_keys({"pid", "ppid", "user", "tty", "pgid", "sid", "name"}));
+  TRY(directive.check_keys({"pid", "ppid", "user", "tty", "pgid", "sid", "jail", "name"}));
   auto positionals = directive.positionals();
   auto command = directive.after_separator();
   bool scripted = positionals.size() == 1 && positionals[0]->value == "script" && !directive.has_separator();
@@ -299,6 +306,29 @@ ScriptResult<void> do_wait(Session& session, const Directive& directive, OutputL
         directive.error_at(*positionals[0], fmt::format("process {} has no call in progress", *pid)));
   }
   session.finish_call(static_cast<std::uint32_t>(*pid), out);
+  return {};
+}
+
+// `jail [parent=N]`: a new prison beneath prison0 or jail N; prints `jail N` with its id.
+ScriptResult<void> do_jail(Session& session, const Directive& directive, OutputLines& out) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"parent"}));
+  TRY(directive.check_positionals(0));
+  kern::Kernel& kernel = machine->kernel();
+  vfs::PrisonId parent = vfs::kPrison0;
+  if (auto given = TRY(directive.get_u64("parent"))) {
+    if (*given >= kernel.prison_count()) {
+      return base::fail(directive.error_at(directive.find("parent")->value_column,
+                                           fmt::format("no jail {} to be the parent", *given)));
+    }
+    parent = vfs::PrisonId(static_cast<std::uint32_t>(*given));
+  }
+  vfs::KResult<vfs::PrisonId> id = kernel.create_prison(parent);
+  if (id.is_error()) {
+    return base::fail(directive.error_at(Directive::name_column(),
+                                         fmt::format("cannot make a jail: {}", vfs::errno_text(id.error()))));
+  }
+  out.push_back(fmt::format("jail {}", id.value().value()));
   return {};
 }
 
@@ -381,14 +411,15 @@ constexpr std::array kDirectives = {
     DirectiveSpec{"user", "user NAME uid=N gid=N [groups=N,N...]", do_user},
     DirectiveSpec{"nextpid", "nextpid N", do_nextpid},
     DirectiveSpec{"spawn",
-                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [name=NAME] script | "
-                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] -- PATH [ARGS...]",
+                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] [name=NAME] script | "
+                  "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] -- PATH [ARGS...]",
                   do_spawn},
     DirectiveSpec{"login", "login [pid=N] [user=U] [tty=T]", do_login},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},
     DirectiveSpec{"swap", "swap [overcommit=N]", do_swap},
+    DirectiveSpec{"jail", "jail [parent=N]", do_jail},
     DirectiveSpec{"tty", "tty NAME [input=STRING] [eof]", do_tty},
 };
 

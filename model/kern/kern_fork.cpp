@@ -171,6 +171,7 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   Proc* parent = pfind(spec.ppid.value_or(Pid(1)));
   if (parent == nullptr || (parent->flag & P_WEXIT) != 0) return base::fail(vfs::Errno::Esrch);
   if (spec.cred && spec.cred->groups.empty()) return base::fail(vfs::Errno::Einval);
+  if (spec.prison && spec.prison->value() >= prison_count()) return base::fail(vfs::Errno::Einval);
   if (spec.pid) {
     if (spec.pid->value() <= 0) return base::fail(vfs::Errno::Einval);
     if (m_procs.pid_in_use(*spec.pid)) return base::fail(vfs::Errno::Eexist);
@@ -192,6 +193,7 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
                                                  m_config.address_space.max_user_address);
   Proc& p = make_child(*parent, parent->first_thread(), pid, std::move(program), std::move(placeholder));
   if (spec.cred) p.cred = *spec.cred;
+  if (spec.prison) p.cred.prison = *spec.prison;
   p.vmspace = imageless_vmspace(p, scripted ? ImagelessKind::Scripted : ImagelessKind::HostProgram);
   PROCSIM_ASSERT(m_procs.change_proc_count(p.cred.ruid, 1, 0));
   p.comm = spec.comm.substr(0, std::min(spec.comm.size(), kMaxComLen));

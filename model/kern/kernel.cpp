@@ -90,6 +90,21 @@ Kernel::~Kernel() {
 
 std::uint32_t Kernel::hz() const { return m_engine.clock().hz(); }
 
+vfs::KResult<vfs::PrisonId> Kernel::create_prison(vfs::PrisonId parent) {
+  if (parent.value() >= prison_count()) return base::fail(vfs::Errno::Einval);
+  if (prison_count() >= kMaxPrisons) return base::fail(vfs::Errno::Eperm);
+  if (m_prison_parents.empty()) {
+    // The tree starts as the configuration's (a test may give one), or as prison0 alone.
+    const auto& given = m_config.policy.prisons.parents;
+    m_prison_parents.assign(given.begin(), given.end());
+    if (m_prison_parents.empty()) m_prison_parents.push_back(vfs::kPrison0);
+  }
+  vfs::PrisonId id(static_cast<std::uint32_t>(m_prison_parents.size()));
+  m_prison_parents.push_back(parent);
+  m_config.policy.prisons.parents = m_prison_parents;
+  return id;
+}
+
 sim::Timeval Kernel::uptime_at(sim::Tick tick) const { return m_engine.clock().uptime_at(tick); }
 
 sim::Timeval Kernel::ticks_to_timeval(std::uint64_t ticks) const {

@@ -118,10 +118,11 @@ struct SpawnSpec {
   std::optional<Pid> pid;   // else the next pid
   std::optional<Pid> ppid;  // else init
   std::optional<vfs::Ucred> cred;
-  std::optional<std::string> tty;    // a controlling terminal: makes the process a session leader
-  std::optional<Pid> pgid;           // == pid: a new group; else an existing group of the session
-  std::optional<Pid> sid;            // == pid: a new session; else an existing session
-  std::optional<std::string> login;  // a new session's login name (else the parent's)
+  std::optional<std::string> tty;       // a controlling terminal: makes the process a session leader
+  std::optional<Pid> pgid;              // == pid: a new group; else an existing group of the session
+  std::optional<Pid> sid;               // == pid: a new session; else an existing session
+  std::optional<vfs::PrisonId> prison;  // jails the new process's credential (create_prison())
+  std::optional<std::string> login;     // a new session's login name (else the parent's)
   std::string comm;
   std::vector<std::string> argv;
 };
@@ -198,6 +199,14 @@ class Kernel final : public sim::World {
   const KernelConfig& config() const { return m_config; }
   const KernelEraRules& era_rules() const { return m_era; }
   const PolicyConfig& policy() const { return m_config.policy; }
+  // jail(2) reduced to what the access checks read: a new prison beneath `parent`, with the next
+  // id (1, 2, ...; ids are not reused). EINVAL for an unknown parent, EPERM past kMaxPrisons.
+  static constexpr std::size_t kMaxPrisons = 1000;
+  vfs::KResult<vfs::PrisonId> create_prison(vfs::PrisonId parent);
+  // Prisons in existence, prison0 included.
+  std::size_t prison_count() const {
+    return std::max<std::size_t>(1, m_config.policy.prisons.parents.size());
+  }
   std::uint32_t hz() const;
   // Time since boot at a tick, as the kernel's uptime clock reads it.
   sim::Timeval uptime_at(sim::Tick tick) const;
@@ -422,6 +431,8 @@ class Kernel final : public sim::World {
 
   sim::Engine& m_engine;
   KernelConfig m_config;
+  // The prison tree create_prison() grows; m_config.policy.prisons views it.
+  std::vector<vfs::PrisonId> m_prison_parents;
   const KernelEraRules& m_era;
   // The file system outlives every process (their descriptor tables and directories refer to
   // it), and the terminals outlive every session; member order is destruction order.

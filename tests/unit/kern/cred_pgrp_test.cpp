@@ -232,3 +232,28 @@ TEST_CASE("getrlimit and setrlimit: lowering is free, raising needs privilege") 
         vfs::Errno::Eperm);
   CHECK(m.error_of(user, Sysno::Setrlimit, {13, kArgA}) == vfs::Errno::Einval);
 }
+
+TEST_CASE("prisons: ids in creation order beneath a known parent, a bound, and a jailed spawn") {
+  TestMachine m;
+  CHECK(m.kernel.prison_count() == 1);
+  CHECK(m.kernel.create_prison(vfs::PrisonId(1)).error() == vfs::Errno::Einval);  // no jail 1 yet
+  CHECK(m.kernel.create_prison(vfs::kPrison0).value() == vfs::PrisonId(1));
+  CHECK(m.kernel.create_prison(vfs::PrisonId(1)).value() == vfs::PrisonId(2));
+  CHECK(m.kernel.prison_count() == 3);
+  const PrisonTree& tree = m.kernel.policy().prisons;
+  CHECK(tree.is_descendant_or_self(vfs::PrisonId(2), vfs::PrisonId(1)));
+  CHECK_FALSE(tree.is_descendant_or_self(vfs::PrisonId(1), vfs::PrisonId(2)));
+
+  SpawnSpec jailed;
+  jailed.prison = vfs::PrisonId(2);
+  Pid inside = m.spawn(jailed);
+  CHECK(m.proc(inside).cred.prison == vfs::PrisonId(2));
+  SpawnSpec unknown;
+  unknown.prison = vfs::PrisonId(3);
+  CHECK(m.kernel.spawn_scripted(unknown).error() == vfs::Errno::Einval);
+  // The jailed process cannot signal init, outside its prison.
+  CHECK(m.error_of(inside, Sysno::Kill, {1, 0}) == vfs::Errno::Esrch);
+
+  while (m.kernel.prison_count() < Kernel::kMaxPrisons) REQUIRE(m.kernel.create_prison(vfs::kPrison0).ok());
+  CHECK(m.kernel.create_prison(vfs::kPrison0).error() == vfs::Errno::Eperm);
+}
