@@ -21,6 +21,7 @@
 #endif
 
 #if defined(PROCSIM_FIBER_ASAN)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -84,12 +85,24 @@ class RecordingStackAllocator {
     // Stacks grow down: sp is the top, the usable region (with the guard page) lies below it.
     m_bounds->bottom = static_cast<const char*>(stack.sp) - stack.size;
     m_bounds->size = stack.size;
+    clear_poison(stack);
     return stack;
   }
 
-  void deallocate(context::stack_context& stack) noexcept { m_allocator.deallocate(stack); }
+  void deallocate(context::stack_context& stack) noexcept {
+    clear_poison(stack);
+    m_allocator.deallocate(stack);
+  }
 
  private:
+  // A fiber destroyed while suspended never unwinds, so ASan's marks for its frames outlive it;
+  // a later stack mapped at the same address must not inherit them.
+  static void clear_poison([[maybe_unused]] const context::stack_context& stack) noexcept {
+#if defined(PROCSIM_FIBER_ASAN)
+    __asan_unpoison_memory_region(static_cast<const char*>(stack.sp) - stack.size, stack.size);
+#endif
+  }
+
   context::protected_fixedsize_stack m_allocator;
   StackBounds* m_bounds;
 };
