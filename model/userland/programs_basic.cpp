@@ -12,6 +12,7 @@
 #include "model/userland/program_errors.h"
 #include "model/userland/programs.h"
 #include "sim/base/assert.h"
+#include "sim/base/text.h"
 
 namespace procsim::userland {
 
@@ -307,10 +308,28 @@ int kill_main(ProgramContext& context) {
 
 int hexdump_main(ProgramContext& context) {
   GetoptResult parsed = parse_options("hexdump", operands_of(context), "bcCde:f:n:os:vx");
-  bool canonical = parsed.ok() && !parsed.options.empty();
-  for (const ParsedOption& option : parsed.options) canonical = canonical && option.letter == 'C';
-  if (!canonical) {
-    // Only the canonical display is modelled; other formats are reported as a usage error.
+  bool canonical = false;
+  bool other = !parsed.ok();
+  std::optional<std::uint64_t> length;  // -n: at most this many bytes of input
+  for (const ParsedOption& option : parsed.options) {
+    if (option.letter == 'C') {
+      canonical = true;
+    } else if (option.letter == 'n') {
+      // atoi(3): leading digits, anything else stops the number (so "x" is 0).
+      std::string_view text = *option.argument;
+      std::size_t digits = 0;
+      while (digits < text.size() && digits < 18 && text[digits] >= '0' && text[digits] <= '9') ++digits;
+      if (!text.empty() && text.front() == '-') {
+        context.io.err(fmt::format("hexdump: {}: bad length value\n", text));
+        return 1;
+      }
+      length = digits == 0 ? 0 : base::parse_c_unsigned(text.substr(0, digits)).value_or(0);
+    } else {
+      other = true;
+    }
+  }
+  if (!canonical || other) {
+    // Only the canonical display (with -n) is modelled; other formats are a usage error.
     context.io.err(parsed.error);
     context.io.err(
         "usage: hexdump [-bcCdovx] [-e fmt] [-f fmt_file] [-n length]\n"
@@ -334,13 +353,16 @@ int hexdump_main(ProgramContext& context) {
       fd = opened.value();
     }
     for (;;) {
-      auto chunk = context.sys.read(fd, 4096);
+      if (length == std::uint64_t{0}) break;
+      auto chunk = context.sys.read(
+          fd, static_cast<std::size_t>(std::min<std::uint64_t>(4096, length.value_or(4096))));
       if (chunk.is_error()) {
         context.io.err(warn_text("hexdump", from_stdin ? "stdin" : path, strerror_text(chunk.error())));
         status = 1;
         break;
       }
       if (chunk.value().empty()) break;
+      if (length) *length -= chunk.value().size();
       context.io.out(dump.feed(chunk.value()));
     }
     if (!from_stdin) (void)context.sys.close(fd);

@@ -163,6 +163,9 @@ int Shell::start_job(std::vector<std::int32_t> pids, const ShPipeline& pipeline,
 }
 
 void Shell::record_status(std::int32_t pid, std::int32_t status) {
+  // A stop (a traced child's, which wait4 reports without WUNTRACED) does not end a job: without
+  // job control the shell keeps waiting for it (docs/deviations.md 182).
+  if (wifstopped(status)) return;
   for (Job& job : m_jobs) {
     for (std::size_t i = 0; i < job.pids.size(); ++i) {
       if (job.pids[i] == pid) job.statuses[i] = status;
@@ -175,6 +178,7 @@ int Shell::wait_for_job(Job& job) {
     auto reaped = m_sys.wait4(-1, 0);
     if (reaped.is_error() && reaped.error() == vfs::Errno::Eintr) continue;
     if (reaped.is_error()) break;  // ECHILD: nothing left to wait for
+    if (wifstopped(reaped.value().status)) continue;
     for (std::size_t i = 0; i < job.pids.size(); ++i) {
       if (job.pids[i] == reaped.value().pid) job.statuses[i] = reaped.value().status;
     }
