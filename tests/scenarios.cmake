@@ -40,3 +40,8 @@ add_test(NAME asm/bad
          COMMAND ${CMAKE_COMMAND} -DPROCSIM=$<TARGET_FILE:procsim> -DARCH=amd64 -DSOURCE=tests/asm/bad.s
                  -DEXPECTED=tests/asm/bad.expected -DSTATUS=2 -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_listing.cmake
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+
+# `procsim ctl-matrix`: the generated page docs/ctl-matrix.md must be exactly what it prints.
+add_test(NAME ctl-matrix
+         COMMAND ${CMAKE_COMMAND} -DPROCSIM=$<TARGET_FILE:procsim> -DSOURCE_ROOT=${PROJECT_SOURCE_DIR}
+                 -DOUTPUT_DIR=${CMAKE_CURRENT_BINARY_DIR} -P ${CMAKE_CURRENT_SOURCE_DIR}/ctl_matrix.cmake)

@@ -21,6 +21,7 @@ constexpr std::string_view kGeneralHelp =
     "  run FILE...       replay scenario files and compare their output\n"
     "  asm --arch A FILE print the encoding of an assembly file\n"
     "  shell [KEY=VALUE] boot a machine and type at its login shell\n"
+    "  ctl-matrix        print the table of ctl writes by era and target state\n"
     "  help [COMMAND]    show this text, or a command's\n"
     "\n"
     "options:\n"
@@ -71,6 +72,20 @@ constexpr std::string_view kShellHelp =
     "\n"
     "exit status: 0, or 2 if the machine directive is wrong.\n";
 
+constexpr std::string_view kCtlMatrixHelp =
+    "usage: procsim ctl-matrix\n"
+    "\n"
+    "Prints, as Markdown, what writing each ctl message (attach, detach, step, run,\n"
+    "wait, a signal word and an unknown word) to /proc/PID/ctl does to a target in\n"
+    "each state (running, sleeping, stopped by SIGSTOP, attached by the writer, traced\n"
+    "by another process, exited), for each profile and for two writers: the target's\n"
+    "parent and root. Each cell shows the write's result (0, an errno name, or the\n"
+    "wait message when it sleeps) and the target's state afterwards, both read from\n"
+    "the kernel of a machine booted for that cell alone. The output is the same on\n"
+    "every run; docs/ctl-matrix.md is a copy, checked by the test suite.\n"
+    "\n"
+    "exit status: 0, or 2 if a cell cannot be replayed.\n";
+
 struct HelpTopic {
   std::string_view name;
   std::string_view text;
@@ -78,7 +93,7 @@ struct HelpTopic {
 
 constexpr std::array kHelpTopics = {
     HelpTopic{"", kGeneralHelp},    HelpTopic{"run", kRunHelp},      HelpTopic{"asm", kAsmHelp},
-    HelpTopic{"shell", kShellHelp}, HelpTopic{"help", kGeneralHelp},
+    HelpTopic{"shell", kShellHelp}, HelpTopic{"help", kGeneralHelp}, HelpTopic{"ctl-matrix", kCtlMatrixHelp},
 };
 
 bool is_help_flag(const std::string& arg) { return arg == "-h" || arg == "--help"; }
@@ -178,6 +193,14 @@ std::optional<Invocation> parse_command_line(const std::vector<std::string>& arg
   }
   if (command == "run") return parse_run(args, 1, error);
   if (command == "asm") return parse_asm(args, 1, error);
+  if (command == "ctl-matrix") {
+    if (args.size() > 1 && is_help_flag(args[1])) return Invocation{Command::Help, "ctl-matrix", {}, {}, {}};
+    if (args.size() > 1) {
+      error.message = "ctl-matrix: takes no arguments";
+      return std::nullopt;
+    }
+    return Invocation{Command::CtlMatrix, "", {}, {}, {}};
+  }
   if (command == "shell") {
     Invocation invocation;
     invocation.command = Command::Shell;

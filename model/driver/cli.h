@@ -9,7 +9,7 @@
 
 namespace procsim::driver {
 
-enum class Command { Help, Version, Run, Asm, Shell };
+enum class Command { Help, Version, Run, Asm, Shell, CtlMatrix };
 
 struct RunOptions {
   bool update = false;                // rewrite expected output in place

@@ -5,6 +5,7 @@
 
 #include "model/driver/asm_command.h"
 #include "model/driver/cli.h"
+#include "model/driver/ctl_matrix.h"
 #include "model/driver/runner.h"
 #include "model/driver/shell_command.h"
 
@@ -22,6 +23,7 @@ int dispatch(const procsim::driver::Invocation& invocation) {
     case Command::Run: return procsim::driver::run_scenarios(invocation.run, stdout, stderr);
     case Command::Asm: return procsim::driver::assemble_file(invocation.assemble, stdout, stderr);
     case Command::Shell: return procsim::driver::run_shell(invocation.shell, stdin, stdout, stderr);
+    case Command::CtlMatrix: return procsim::driver::print_ctl_matrix(stdout, stderr);
   }
   return 2;
 }

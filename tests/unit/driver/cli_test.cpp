@@ -69,3 +69,18 @@ TEST_CASE("help is available for the program and for each command") {
   CHECK(help_text("").find("usage: procsim COMMAND") == 0);
   CHECK(help_text("nonesuch").empty());
 }
+
+TEST_CASE("ctl-matrix takes no arguments and has its own help") {
+  auto invocation = parse({"ctl-matrix"});
+  REQUIRE(invocation);
+  CHECK(invocation->command == Command::CtlMatrix);
+  auto help = parse({"ctl-matrix", "--help"});
+  REQUIRE(help);
+  CHECK(help->command == Command::Help);
+  CHECK(help->help_topic == "ctl-matrix");
+  CHECK(help_text("ctl-matrix").starts_with("usage: procsim ctl-matrix\n"));
+  CHECK(help_text("").find("ctl-matrix") != std::string::npos);
+  std::string message;
+  CHECK_FALSE(parse({"ctl-matrix", "extra"}, &message));
+  CHECK(message == "ctl-matrix: takes no arguments");
+}
