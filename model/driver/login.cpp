@@ -3,6 +3,8 @@
 // "-sh" as login(1) gives a login shell, and the environment login(1) sets up.
 #include "model/driver/login.h"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "model/kern/pid_alloc.h"
@@ -125,14 +127,48 @@ bool Session::login_shell_waits() const {
   return td.is_sleeping() && td.wmesg == "ttyin" && (tty == nullptr || tty->queued_input() == 0);
 }
 
+void Session::interrupt_foreground(kern::Signal signal) {
+  kern::Kernel& kernel = m_machine->kernel();
+  const kern::Tty* tty = kernel.tty(m_login->tty);
+  PROCSIM_ASSERT(tty != nullptr);
+  kern::Pgrp* pgrp = kernel.pgfind(tty->foreground);
+  if (pgrp == nullptr) return;
+  // Copy first: a signal may end a member and change the list.
+  std::vector<kern::Pid> members;
+  for (const kern::Proc* p : pgrp->members) members.push_back(p->pid());
+  for (kern::Pid pid : members) {
+    kern::Proc* p = kernel.pfind(pid);
+    if (p == nullptr || p->is_zombie() || pid.value() == static_cast<std::int32_t>(m_login->pid)) continue;
+    kernel.psignal(*p, signal);
+  }
+}
+
 void Session::run_until_prompt(OutputLines& out) {
   PROCSIM_ASSERT(m_machine != nullptr && m_login.has_value());
-  sim::RunReport report = m_machine->engine().run_until(*m_machine, [this] { return login_shell_waits(); });
-  collect_trace(out);
-  kern::Tty* tty = m_machine->kernel().tty(m_login->tty);
+  kern::Kernel& kernel = m_machine->kernel();
+  kern::Tty* tty = kernel.tty(m_login->tty);
   PROCSIM_ASSERT(tty != nullptr);
-  std::string text = tty->take_output();
-  if (report.outcome == sim::RunOutcome::Done) {
+  const std::uint64_t budget = kLineCpuSeconds * kernel.hz();
+  std::string text;
+  sim::RunReport report;
+  // A command that keeps the CPU busy without returning to the prompt gets the interrupt
+  // character after the budget (as a user would press ^C), then SIGKILL after another.
+  for (int attempt = 0;; ++attempt) {
+    std::uint64_t start = kernel.busy_ticks();
+    bool interrupted = false;
+    report = m_machine->engine().run_until(*m_machine, [&] {
+      if (login_shell_waits()) return true;
+      interrupted = kernel.busy_ticks() - start > budget || (m_interrupt_poll && m_interrupt_poll());
+      return interrupted;
+    });
+    if (!interrupted || attempt == 2) break;
+    text += tty->take_output();
+    text += "^C\n";
+    interrupt_foreground(attempt == 0 ? kern::Sigint : kern::Sigkill);
+  }
+  collect_trace(out);
+  text += tty->take_output();
+  if (report.outcome == sim::RunOutcome::Done && login_shell_waits()) {
     text = strip_trailing_prompt(std::move(text), m_login->prompt);
     text = strip_trailing_prompt(std::move(text), m_login->continuation);
   }
@@ -141,7 +177,8 @@ void Session::run_until_prompt(OutputLines& out) {
   if (report.outcome == sim::RunOutcome::LimitReached) {
     out.push_back(fmt::format("(limit reached: {})", sim::run_limit_name(report.limit)));
   }
-  const kern::Proc* p = m_machine->kernel().pfind(kern::Pid(static_cast<std::int32_t>(m_login->pid)));
+  if (report.outcome == sim::RunOutcome::Done && !login_shell_waits()) out.emplace_back("(still running)");
+  const kern::Proc* p = kernel.pfind(kern::Pid(static_cast<std::int32_t>(m_login->pid)));
   if (p == nullptr || p->is_zombie()) m_login.reset();  // the shell logged out
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +51,12 @@ class Session {
   // Runs the machine until the login shell waits for a line at its prompt again (or exits),
   // then appends what the terminal showed, without the prompt.
   void run_until_prompt(OutputLines& out);
+  // The CPU a typed line may use before the driver types the interrupt character for it (the
+  // user's ^C), in seconds of busy simulated CPU; a second budget after it ends in SIGKILL.
+  static constexpr std::uint64_t kLineCpuSeconds = 1;
+  // Polled after every simulated tick while a line runs: true means the user pressed ^C, and
+  // the foreground command is interrupted at once (procsim shell). Unset for scenario files.
+  void set_interrupt_poll(std::function<bool()> poll) { m_interrupt_poll = std::move(poll); }
 
   // A scripted call started with a trailing '&', whose result a `wait @PID` line prints.
   bool has_pending_call(std::uint32_t pid) const { return m_pending.count(pid) != 0; }
@@ -74,6 +81,11 @@ class Session {
   std::unique_ptr<system::Machine> m_machine;
   std::map<std::uint32_t, PendingCall> m_pending;  // by pid
   std::optional<LoginShell> m_login;
+  std::function<bool()> m_interrupt_poll;
+
+  // Signals every member of the terminal's foreground group but the login shell, which, as an
+  // interactive sh, ignores the interrupt itself.
+  void interrupt_foreground(kern::Signal signal);
 };
 
 }  // namespace procsim::driver

@@ -303,6 +303,7 @@ void Kernel::statclock(const std::optional<Tid>& charged, bool in_kernel) {
   auto it = m_threads.find(*charged);
   if (it == m_threads.end()) return;
   Proc& p = it->second->proc();
+  ++m_busy_ticks;
   if (in_kernel) {
     ++p.system_ticks;
   } else {

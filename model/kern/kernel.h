@@ -208,6 +208,9 @@ class Kernel final : public sim::World {
     return std::max<std::size_t>(1, m_config.policy.prisons.parents.size());
   }
   std::uint32_t hz() const;
+  // Statclock ticks charged to some thread since boot: the machine's busy CPU time (cp_time
+  // without the idle share). Drivers bound a command by it rather than by elapsed time.
+  std::uint64_t busy_ticks() const { return m_busy_ticks; }
   // Time since boot at a tick, as the kernel's uptime clock reads it.
   sim::Timeval uptime_at(sim::Tick tick) const;
   // CPU time kept in statclock ticks, as the struct timeval rusage and procfs report.
@@ -433,6 +436,7 @@ class Kernel final : public sim::World {
   KernelConfig m_config;
   // The prison tree create_prison() grows; m_config.policy.prisons views it.
   std::vector<vfs::PrisonId> m_prison_parents;
+  std::uint64_t m_busy_ticks = 0;
   const KernelEraRules& m_era;
   // The file system outlives every process (their descriptor tables and directories refer to
   // it), and the terminals outlive every session; member order is destruction order.
