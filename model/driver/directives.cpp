@@ -186,8 +186,18 @@ ScriptResult<void> do_run(Session& session, const Directive& directive, OutputLi
         directive.find("ticks")->value_column,
         fmt::format("ticks must be at most {}", engine.config().limits.max_ticks_per_run)));
   }
-  sim::RunReport report = ticks ? engine.run_ticks(*machine, *ticks) : engine.run_until_idle(*machine);
-  report_run(report, out);
+  if (ticks) {
+    report_run(engine.run_ticks(*machine, *ticks), out);
+    return {};
+  }
+  // until=idle: idle is the run_until's Blocked outcome (nothing left to run).
+  bool exhausted = false;
+  sim::RunReport report = session.run_bounded([] { return false; }, exhausted);
+  if (exhausted) {
+    out.emplace_back("(still running)");
+  } else if (report.outcome != sim::RunOutcome::Blocked) {
+    report_run(report, out);
+  }
   return {};
 }
 

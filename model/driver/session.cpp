@@ -89,16 +89,28 @@ script::ScriptResult<void> Session::system_call(const script::Input& input, Outp
   return {};
 }
 
+sim::RunReport Session::run_bounded(const std::function<bool()>& done, bool& cpu_exhausted) {
+  kern::Kernel& kernel = m_machine->kernel();
+  const std::uint64_t start = kernel.busy_ticks();
+  const std::uint64_t budget = kWaitCpuSeconds * kernel.hz();
+  cpu_exhausted = false;
+  return m_machine->engine().run_until(*m_machine, [&] {
+    if (done()) return true;
+    cpu_exhausted = kernel.busy_ticks() - start > budget;
+    return cpu_exhausted;
+  });
+}
+
 void Session::finish_call(std::uint32_t pid_number, OutputLines& out) {
   kern::Kernel& kernel = m_machine->kernel();
   kern::Pid pid(static_cast<std::int32_t>(pid_number));
   auto pending = m_pending.find(pid_number);
   PROCSIM_ASSERT(pending != m_pending.end());
-  sim::RunReport report =
-      m_machine->engine().run_until(*m_machine, [&] { return kernel.script_finished(pid); });
+  bool exhausted = false;
+  sim::RunReport report = run_bounded([&] { return kernel.script_finished(pid); }, exhausted);
   collect_trace(out);
-  if (report.outcome == sim::RunOutcome::Blocked) {
-    out.emplace_back("(blocked)");
+  if (report.outcome == sim::RunOutcome::Blocked || exhausted) {
+    out.emplace_back(exhausted ? "(still running)" : "(blocked)");
     return;  // the call stays pending: a later `wait @PID` may see it finish
   }
   if (report.outcome != sim::RunOutcome::Done) {
