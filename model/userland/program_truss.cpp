@@ -52,9 +52,11 @@ constexpr int kSigterm = 15;
 // _PATH_DEFPATH: execvp's search path when PATH is unset.
 constexpr std::string_view kExecvpDefaultPath = "/usr/bin:/bin";
 
-// Limits: the stops one truss follows, the bytes one string argument shows, what set_etype
+// Limits: the stops one truss follows, the rounds in a row it tolerates in which neither
+// PIOCWAIT nor PIOCCONT worked, the bytes one string argument shows, what set_etype
 // reads (its progt[32]) and the piece one read of the target's memory asks for.
 constexpr std::size_t kTrussStopsMax = 1'000'000;
+constexpr std::size_t kTrussFailedRoundsMax = 3;
 constexpr std::size_t kTrussStringBytesMax = 4096;
 constexpr std::size_t kEtypeBytesMax = 32;
 constexpr std::uint64_t kMemPieceBytes = 256;
@@ -427,23 +429,32 @@ void Truss::dispatch(const ProcfsStatus& status, bool& in_exec) {
 }
 
 // The main loop: wait for a stop, print it, continue the process, until its exit stop. A
-// failed PIOCCONT on a process that no longer exists ends the loop too.
+// failed PIOCCONT on a process that no longer exists ends the loop too. truss gives up after
+// a few rounds in which both ioctls failed: a killed child stays a zombie that kill(2) still
+// reaches, and FreeBSD's truss would warn about it for ever.
 TrussResult<void> Truss::follow() {
   bool in_exec = false;
   std::array<std::uint8_t, kProcfsStatusBytes> raw{};
   ProcfsStatus status;
-  for (std::size_t stop = 0; stop < kTrussStopsMax; ++stop) {
+  std::size_t failed_rounds = 0;
+  for (std::size_t stop = 0; stop < kTrussStopsMax && failed_rounds < kTrussFailedRoundsMax; ++stop) {
+    bool waited_ok = true;
     if (auto waited = sys().ioctl(m_mem_fd, kPiocWait, raw); waited.is_error()) {
       warn("PIOCWAIT top of loop", waited.error());
+      waited_ok = false;
     } else {
       status = decode_status(raw);
       dispatch(status, in_exec);
     }
+    bool continued_ok = true;
     if (auto continued = sys().ioctl_value(m_mem_fd, kPiocCont, 0); continued.is_error()) {
       auto alive = sys().kill(m_pid, 0);
       if (alive.is_error() && alive.error() == vfs::Errno::Esrch) return {};
       warn("PIOCCONT", continued.error());
+      continued_ok = false;
     }
+    failed_rounds = waited_ok || continued_ok ? 0 : failed_rounds + 1;
+    PROCSIM_ASSERT(failed_rounds <= kTrussFailedRoundsMax);
     if (status.why == kSExit) return {};
   }
   return {};
