@@ -2,7 +2,7 @@
 // stopped at its exec or attaches to a running process, sets the stop events with PIOCBIS on
 // /proc/PID/mem, and loops on PIOCWAIT/PIOCCONT, reading the registers from /proc/PID/regs and
 // strings through mem. Leaves out the SIGINT/SIGTERM/SIGQUIT handler that restores an attached
-// process's event mask, -o's stdio buffering, and every decoder but amd64's.
+// process's event mask, -o's stdio buffering, and decoders for arm64 and riscv64 processes.
 #include <charconv>
 
 #include <fmt/format.h>
@@ -80,13 +80,19 @@ ProcfsStatus decode_status(std::span<const std::uint8_t> bytes) {
   return status;
 }
 
-// The decoders truss is built with, one row per execution type (the text of procfs `etype`).
-// The first row is the one an unknown type falls back to.
+// The decoders truss is built with (an amd64 truss), one row per execution type: the text of
+// procfs `etype`, the ABI whose struct reg a 64-bit reader gets from `regs`, and the ABI whose
+// system-call convention the process follows (an ia32 process's registers come in the amd64
+// layout, its arguments on its stack). The first row is the one an unknown type falls back to.
 struct ExecutionType {
   std::string_view etype;
-  machine::Abi abi;
+  machine::Abi layout_abi;
+  machine::Abi call_abi;
 };
-constexpr std::array kExecutionTypes = {ExecutionType{"FreeBSD ELF64", machine::Abi::Amd64}};
+constexpr std::array kExecutionTypes = {
+    ExecutionType{"FreeBSD ELF64", machine::Abi::Amd64, machine::Abi::Amd64},
+    ExecutionType{"FreeBSD ELF32", machine::Abi::Amd64, machine::Abi::Ia32},
+};
 
 // atoi(3): leading blanks, a sign, digits; anything else ends the number.
 std::int32_t parse_atoi(std::string_view text) {
@@ -152,7 +158,7 @@ class Truss {
   std::optional<int> m_output_fd;
   int m_mem_fd = -1;
   std::optional<int> m_regs_fd;
-  machine::Abi m_abi = kExecutionTypes.front().abi;
+  const ExecutionType* m_type = &kExecutionTypes.front();
   std::optional<PendingCall> m_call;
   std::uint64_t m_sigexit = 0;
 };
@@ -269,11 +275,11 @@ void Truss::set_etype() {
   }
   for (const ExecutionType& row : kExecutionTypes) {
     if (row.etype == etype) {
-      m_abi = row.abi;
+      m_type = &row;
       return;
     }
   }
-  m_abi = kExecutionTypes.front().abi;
+  m_type = &kExecutionTypes.front();
   m_context->io.err(warnx_text(
       m_context->progname(),
       fmt::format("Execution type {} is not supported -- using {}", etype, kExecutionTypes.front().etype)));
@@ -290,27 +296,30 @@ std::optional<machine::CpuState> Truss::read_registers(vfs::OpenFlags open_flags
     }
     m_regs_fd = fd.value();
   }
-  const machine::RegLayout& layout = machine::register_layout(m_abi, machine::RegSet::Reg);
+  const machine::RegLayout& layout = machine::register_layout(m_type->layout_abi, machine::RegSet::Reg);
   (void)sys().lseek(*m_regs_fd, 0, vfs::kSeekSet);
   auto bytes = sys().read(*m_regs_fd, layout.size_bytes);
   if (bytes.is_error() || bytes.value().size() != layout.size_bytes) {
     put("-- CANNOT READ REGISTERS --\n");
     return std::nullopt;
   }
-  // A fresh user state of the ABI to decode into: the write checks then accept any user flags.
-  const machine::AbiInfo& abi = machine::abi_info(m_abi);
-  machine::CpuState state = machine::initial_state(m_abi, abi.text_base, abi.usrstack);
+  // A fresh user state of the layout's ABI to decode into: the write checks then accept any
+  // user flags. The convention is the process's own.
+  const machine::AbiInfo& abi = machine::abi_info(m_type->layout_abi);
+  machine::CpuState state = machine::initial_state(m_type->layout_abi, abi.text_base, abi.usrstack);
   auto raw = std::span(reinterpret_cast<const std::uint8_t*>(bytes.value().data()), bytes.value().size());
   if (machine::set_registers(layout, state, raw).is_error()) {
     put("-- CANNOT READ REGISTERS --\n");
     return std::nullopt;
   }
-  PROCSIM_ASSERT(state.abi == m_abi);
+  PROCSIM_ASSERT(state.abi == m_type->layout_abi);
+  PROCSIM_ASSERT(machine::abi_info(m_type->call_abi).arch == abi.arch);
+  state.abi = m_type->call_abi;
   return state;
 }
 
 std::optional<std::uint64_t> Truss::read_word(std::uint64_t address) {
-  std::size_t word_bytes = machine::abi_info(m_abi).pointer_size_bytes;
+  std::size_t word_bytes = machine::abi_info(m_type->call_abi).pointer_size_bytes;
   if (sys().lseek(m_mem_fd, static_cast<std::int64_t>(address), vfs::kSeekSet).is_error())
     return std::nullopt;
   auto bytes = sys().read(m_mem_fd, word_bytes);
@@ -324,7 +333,7 @@ std::optional<std::uint64_t> Truss::read_word(std::uint64_t address) {
 // fails.
 std::string Truss::read_string(std::uint64_t address) {
   std::string text;
-  std::uint64_t page = machine::arch_info(machine::abi_info(m_abi).arch).page_size_bytes;
+  std::uint64_t page = machine::arch_info(machine::abi_info(m_type->call_abi).arch).page_size_bytes;
   while (text.size() < kTrussStringBytesMax) {
     std::uint64_t at = address + text.size();
     std::uint64_t piece = std::min(kMemPieceBytes, page - at % page);
@@ -363,7 +372,7 @@ void Truss::syscall_entry(std::uint64_t nargs) {
       call.args.push_back(request.register_args[i]);
       continue;
     }
-    std::uint64_t word_bytes = machine::abi_info(m_abi).pointer_size_bytes;
+    std::uint64_t word_bytes = machine::abi_info(m_type->call_abi).pointer_size_bytes;
     call.args.push_back(
         read_word(request.stack_args_address + (i - request.register_arg_count) * word_bytes).value_or(0));
   }
@@ -387,7 +396,7 @@ void Truss::syscall_entry(std::uint64_t nargs) {
 void Truss::syscall_exit() {
   std::optional<machine::CpuState> state = read_registers(vfs::kORdonly);
   if (!state.has_value()) return;
-  const machine::SyscallConvention& convention = machine::abi_info(m_abi).syscall;
+  const machine::SyscallConvention& convention = machine::abi_info(m_type->call_abi).syscall;
   auto retval = static_cast<std::int64_t>(state->gpr[convention.return_gpr]);
   bool error = convention.error_report == machine::SyscallErrorReport::CarryFlag
                    ? (state->flags & convention.carry_flag_mask) != 0
