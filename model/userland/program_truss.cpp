@@ -77,6 +77,8 @@ ProcfsStatus decode_status(std::span<const std::uint8_t> bytes) {
   status.events = base::load_le<std::uint64_t>(bytes, 8);
   status.why = base::load_le<std::uint32_t>(bytes, 16);
   status.val = base::load_le<std::uint64_t>(bytes, 24);
+  // PIOCWAIT and PIOCSTATUS report 0 (stopped) or 1 (running).
+  PROCSIM_ASSERT(status.state == 0 || status.state == 1);
   return status;
 }
 
@@ -320,6 +322,8 @@ std::optional<machine::CpuState> Truss::read_registers(vfs::OpenFlags open_flags
 
 std::optional<std::uint64_t> Truss::read_word(std::uint64_t address) {
   std::size_t word_bytes = machine::abi_info(m_type->call_abi).pointer_size_bytes;
+  PROCSIM_ASSERT(word_bytes == 4 || word_bytes == 8);
+  PROCSIM_ASSERT(m_mem_fd >= 0);
   if (sys().lseek(m_mem_fd, static_cast<std::int64_t>(address), vfs::kSeekSet).is_error())
     return std::nullopt;
   auto bytes = sys().read(m_mem_fd, word_bytes);
@@ -345,6 +349,7 @@ std::string Truss::read_string(std::uint64_t address) {
     if (nul != std::string::npos) break;
   }
   if (text.size() > kTrussStringBytesMax) text.resize(kTrussStringBytesMax);
+  PROCSIM_ASSERT(text.find('\0') == std::string::npos);
   return text;
 }
 
