@@ -6,7 +6,7 @@
 
 namespace procsim::userland {
 
-const std::array<ProgramRow, 13> kProgramTable = {{
+const std::array<ProgramRow, 14> kProgramTable = {{
     {"/bin/cat", "cat", cat_main},
     {"/bin/echo", "echo", echo_main},
     {"/bin/kill", "kill", kill_main},
@@ -20,6 +20,7 @@ const std::array<ProgramRow, 13> kProgramTable = {{
     {"/usr/bin/hexdump", "hexdump", hexdump_main},
     {"/usr/bin/id", "id", id_main},
     {"/usr/bin/true", "true", true_main},
+    {"/usr/bin/truss", "truss", truss_main},
 }};
 
 const ProgramRow* find_program_by_path(std::string_view path) {

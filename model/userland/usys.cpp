@@ -187,6 +187,25 @@ SysResult<void> Usys::ioctl(int fd, std::uint32_t command, std::span<std::uint8_
   return {};
 }
 
+SysResult<void> Usys::ioctl_value(int fd, std::uint32_t command, std::uint64_t value) {
+  kern::SyscallResult result = trap(Sysno::Ioctl, {kern::sarg(fd), command, value});
+  if (!result.ok()) return fail_with(result);
+  return {};
+}
+
+SysResult<std::int64_t> Usys::lseek(int fd, std::int64_t offset, int whence) {
+  kern::SyscallResult result = trap(Sysno::Lseek, {kern::sarg(fd), kern::sarg(offset), kern::sarg(whence)});
+  if (!result.ok()) return fail_with(result);
+  return static_cast<std::int64_t>(result.retval[0]);
+}
+
+SysResult<std::int64_t> Usys::fcntl(int fd, int command, std::int64_t argument) {
+  kern::SyscallResult result =
+      trap(Sysno::Fcntl, {kern::sarg(fd), kern::sarg(command), kern::sarg(argument)});
+  if (!result.ok()) return fail_with(result);
+  return static_cast<std::int64_t>(result.retval[0]);
+}
+
 std::int32_t Usys::getpid() { return static_cast<std::int32_t>(trap(Sysno::Getpid, {}).retval[0]); }
 std::int32_t Usys::getppid() { return static_cast<std::int32_t>(trap(Sysno::Getppid, {}).retval[0]); }
 std::uint32_t Usys::getuid() { return static_cast<std::uint32_t>(trap(Sysno::Getuid, {}).retval[0]); }

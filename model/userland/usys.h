@@ -76,6 +76,13 @@ class Usys {
   SysResult<std::array<int, 2>> pipe();
   // ioctl(2) with an in/out argument buffer of the size the command encodes.
   SysResult<void> ioctl(int fd, std::uint32_t command, std::span<std::uint8_t> argument);
+  // ioctl(2) whose argument is the value itself (an _IO command given an int, as
+  // ioctl(fd, PIOCBIS, mask) passes it through the variadic argument).
+  SysResult<void> ioctl_value(int fd, std::uint32_t command, std::uint64_t value);
+  // lseek(2): the new offset.
+  SysResult<std::int64_t> lseek(int fd, std::int64_t offset, int whence);
+  // fcntl(2) with an integer argument: what the command returns.
+  SysResult<std::int64_t> fcntl(int fd, int command, std::int64_t argument);
 
   // Processes.
   std::int32_t getpid();
