@@ -278,7 +278,8 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
 
 // getty's work for a spawned login: the terminal becomes the session's controlling terminal
 // with the new group in the foreground, and is opened read-write as descriptor 0, then
-// duplicated to 1 and 2.
+// duplicated to 1 and 2. getty opens it as root before login changes the credentials, so a
+// terminal only root may open (ttyv0, the console) serves any user.
 vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   PROCSIM_ASSERT(p.fd != nullptr && p.fd->open_fds().empty());
   Session& session = *p.pgrp->session;
@@ -286,9 +287,12 @@ vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   terminal.session = &session;
   terminal.foreground = p.pgrp->pgid;
   vfs::FileTable& fdt = fdtable(p);
+  vfs::Ucred getty = p.cred;
+  getty.uid = vfs::Uid(0);
   vfs::VfsContext ctx = vfs_context(p);
+  vfs::VfsContext getty_ctx{getty, ctx.root, ctx.cwd, ctx.caller_pid, ctx.era, ctx.now};
   std::string path = "/dev/" + terminal.device_name();
-  int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
+  int fd = TRY(vfs::kern_open(getty_ctx, fdt, path, vfs::kORdwr, 0));
   PROCSIM_ASSERT(fd == 0);
   vfs::File* fp = TRY(fdt.get(fd));
   PROCSIM_ASSERT(fp->vnode() != nullptr && fp->vnode()->is_tty());
