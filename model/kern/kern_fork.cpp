@@ -186,6 +186,10 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
     if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
     // A terminal is the controlling terminal of one session at most (TIOCSCTTY's EPERM).
     if (terminal->session != nullptr) return base::fail(vfs::Errno::Eperm);
+  } else if (spec.join_terminal) {
+    if (!plan.controlling_tty) return base::fail(vfs::Errno::Einval);
+    terminal = plan.session->ttyp;
+    PROCSIM_ASSERT(terminal != nullptr && terminal->session == plan.session);
   }
   // A spawned process does not share its parent's image: it gets an address space of its own
   // kind, built once its credentials are final so that the swap charges are its user's.
@@ -210,7 +214,9 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
   if (terminal != nullptr) {
-    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned session leader opens its terminal");
+    // A shell joining a session starts with the terminal alone, not what its parent had open.
+    if (spec.join_terminal && !plan.new_session) fdtable(p).close_all(vfs_context(p));
+    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned shell opens its terminal");
   }
   p.transition_to_normal();
   start_thread_fiber(td);
@@ -296,7 +302,8 @@ vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   PROCSIM_ASSERT(fd == 0);
   vfs::File* fp = TRY(fdt.get(fd));
   PROCSIM_ASSERT(fp->vnode() != nullptr && fp->vnode()->is_tty());
-  session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
+  // A process joining a session shares the vnode its leader opened.
+  if (session.leader == &p) session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
   return {};
