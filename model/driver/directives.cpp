@@ -414,7 +414,7 @@ constexpr std::array kDirectives = {
                   "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] [name=NAME] script | "
                   "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] -- PATH [ARGS...]",
                   do_spawn},
-    DirectiveSpec{"login", "login [pid=N] [ppid=N] [pgid=N] [sid=N] [user=U] [tty=T]", do_login},
+    DirectiveSpec{"login", "login [pid=N] [ppid=N] [pgid=N] [sid=N] [user=U] [tty=T] [tz=ZONE]", do_login},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},

@@ -20,7 +20,8 @@ using script::ScriptResult;
 // The terminal a login uses when the directive names none.
 constexpr std::string_view kDefaultTty = "console";
 
-userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid) {
+userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid,
+                                      const std::optional<std::string>& tz) {
   userland::ProgramArgs args;
   args.argv = {"-sh"};
   std::string home = uid == 0 ? "/root" : fmt::format("/home/{}", user);
@@ -31,6 +32,8 @@ userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid
       fmt::format("USER={}", user),
       "TERM=vt100",
   };
+  // login.conf's "timezone" capability: setusercontext() exports it as TZ.
+  if (tz) args.envp.push_back(fmt::format("TZ={}", *tz));
   return args;
 }
 
@@ -79,12 +82,13 @@ ScriptResult<kern::SpawnSpec> login_spec(system::Machine& machine, const Directi
 
 ScriptResult<void> do_login(Session& session, const Directive& directive, OutputLines& out) {
   system::Machine* machine = TRY(session.require_machine(directive));
-  TRY(directive.check_keys({"pid", "ppid", "pgid", "sid", "user", "tty"}));
+  TRY(directive.check_keys({"pid", "ppid", "pgid", "sid", "user", "tty", "tz"}));
   TRY(directive.check_positionals(0));
   std::uint32_t uid = 0;
   kern::SpawnSpec spec = TRY(login_spec(*machine, directive, uid));
   // login(1)'s last act: exec the user's shell, so the session leader runs /bin/sh's image.
-  userland::ProgramArgs args = login_arguments(*spec.login, uid);
+  std::optional<std::string> tz = TRY(directive.get_string("tz"));
+  userland::ProgramArgs args = login_arguments(*spec.login, uid, tz);
   auto login_program = std::make_unique<kern::HostProgram>([args](kern::UserContext& user) {
     userland::Usys sys(user);
     (void)sys.execve("/bin/sh", args.argv, args.envp);

@@ -58,6 +58,7 @@ struct LsOptions {
   bool numeric_ids = false;      // -n
   bool unsorted = false;         // -f: directory order (FreeBSD 8 -f does not imply -a)
   std::int64_t now_seconds = 0;  // time(3) when ls started, for the six-month date rule
+  std::int64_t utc_offset_seconds = 0;  // localtime(3)'s zone (calendar.h tz_offset_seconds)
 };
 
 struct LsInvocation {
