@@ -14,8 +14,8 @@
 #include "model/procfs/proc_snapshot.h"
 #include "model/procfs/procfs_vfs.h"
 #include "model/vfs/namei.h"
-#include "model/vm/vm_map.h"
 #include "model/vm/map_format.h"
+#include "model/vm/vm_map.h"
 #include "sim/base/assert.h"
 
 namespace procsim::procfs {

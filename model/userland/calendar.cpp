@@ -72,8 +72,8 @@ bool skip_tz_name(std::string_view& text) {
     text.remove_prefix(close + 1);
     return true;
   }
-  while (length < text.size() && ((text[length] >= 'A' && text[length] <= 'Z') ||
-                                  (text[length] >= 'a' && text[length] <= 'z')))
+  while (length < text.size() &&
+         ((text[length] >= 'A' && text[length] <= 'Z') || (text[length] >= 'a' && text[length] <= 'z')))
     ++length;
   if (length < 3) return false;
   text.remove_prefix(length);

@@ -374,8 +374,9 @@ TEST_CASE("ls -l prints dates in TZ's zone while the six-month rule compares UTC
   options.now_seconds = kSeedNow - 3600;
   options.utc_offset_seconds = 3600;
   LsOperand operand = directory_operand(
-      "/proc/curproc", {entry("mem", kModeRegular | 0600, 3339, "jsp", "staff", 0, kSeedNow - 3600),
-                        entry("old", kModeRegular | 0444, 9, "bin", "bin", 0, kSeedNow - 3600 - 200 * 86400)});
+      "/proc/curproc",
+      {entry("mem", kModeRegular | 0600, 3339, "jsp", "staff", 0, kSeedNow - 3600),
+       entry("old", kModeRegular | 0444, 9, "bin", "bin", 0, kSeedNow - 3600 - 200 * 86400)});
   std::vector<LsOperand> operands{operand};
   ProgramOutput output = format_ls(options, operands);
   CHECK(output.stdout_text() ==
