@@ -188,3 +188,24 @@ TEST_CASE("the file directive restamps a file as ls -li then lists it") {
   CHECK(result.err == "");
   CHECK(result.out == "1 passed, 0 failed\n");
 }
+
+TEST_CASE("login into another session needs that session and its terminal") {
+  struct Case {
+    std::string line;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"login sid=99 tty=ttyv0", "4:1: error: cannot log in: No such process"},
+      {"login sid=81 tty=console", "4:1: error: cannot log in: Invalid argument"},
+      {"login sid=81 pgid=7 tty=ttyv0", "4:1: error: cannot log in: No such process"},
+      {"login ppid=0", "4:12: error: ppid must be between 1 and 99999"},
+      {"login tz", "4:7: error: unexpected argument 'tz' to 'login'"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = scratch("runner_login.scn");
+    write_text(path, "# Shows nothing.\nmachine arch=amd64\nspawn pid=81 tty=ttyv0 script\n" + c.line + "\n");
+    Captured result = run({false, false, std::nullopt, {path}});
+    CHECK(result.status == 2);
+    CHECK(result.err == path + ":" + c.message + "\n");
+  }
+}
