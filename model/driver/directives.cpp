@@ -13,6 +13,7 @@
 #include "model/machine/arch.h"
 #include "model/machine/asm/assembler.h"
 #include "model/vfs/errno.h"
+#include "model/vfs/memfs.h"
 #include "sim/base/text.h"
 #include "sim/time.h"
 
@@ -412,6 +413,63 @@ ScriptResult<void> do_tty(Session& session, const Directive& directive, OutputLi
   return {};
 }
 
+// The owner or group a `file` directive names: an account of the machine's database.
+ScriptResult<std::optional<std::uint32_t>> file_account(system::Machine& machine, const Directive& directive,
+                                                        std::string_view key) {
+  auto name = TRY(directive.get_string(key));
+  if (!name) return std::optional<std::uint32_t>{};
+  std::optional<std::uint32_t> id = key == "user" ? machine.uid_of(*name) : machine.gid_of(*name);
+  if (id) return id;
+  return base::fail(
+      directive.error_at(directive.find(key)->value_column, fmt::format("unknown {} '{}'", key, *name)));
+}
+
+// The attributes a `file` directive sets; unset ones take 0555, root, wheel, now.
+ScriptResult<vfs::MemfsNodeSpec> file_spec(system::Machine& machine, const Directive& directive) {
+  vfs::MemfsNodeSpec spec;
+  spec.mode = 0555;
+  spec.ino = TRY(directive.get_u64("ino"));
+  spec.uid = vfs::Uid(TRY(file_account(machine, directive, "user")).value_or(0));
+  spec.gid = vfs::Gid(TRY(file_account(machine, directive, "group")).value_or(0));
+  spec.size = TRY(directive.get_u64("size"));
+  if (auto mode = TRY(directive.get_u64("mode"))) {
+    if (*mode > 07777)
+      return base::fail(
+          directive.error_at(directive.find("mode")->value_column, "mode must be at most 07777"));
+    spec.mode = static_cast<std::uint32_t>(*mode);
+  }
+  spec.at(machine.kernel().time_of_day());
+  if (auto mtime = TRY(directive.get_string("mtime"))) {
+    std::optional<std::int64_t> seconds = sim::parse_clock(*mtime);
+    if (!seconds) {
+      return base::fail(directive.error_at(
+          directive.find("mtime")->value_column,
+          fmt::format("bad mtime '{}' (expected \"YYYY-MM-DD HH:MM:SS\", 1970 to 9999)", *mtime)));
+    }
+    spec.mtime = vfs::Timespec{*seconds, 0};
+  }
+  return spec;
+}
+
+// file PATH [ino=N] [mode=M] [user=U] [group=G] [size=N] [mtime="..."]: restamps a regular file
+// of the root file system, as an installation would have left it.
+ScriptResult<void> do_file(Session& session, const Directive& directive, OutputLines&) {
+  system::Machine* machine = TRY(session.require_machine(directive));
+  TRY(directive.check_keys({"ino", "mode", "user", "group", "size", "mtime"}));
+  TRY(directive.check_positionals(1));
+  const script::Word& path = *directive.positionals()[0];
+  if (!path.value.starts_with('/')) return base::fail(directive.error_at(path, "the path must be absolute"));
+  vfs::MemfsNodeSpec spec = TRY(file_spec(*machine, directive));
+  auto replaced = machine->root_memfs().replace_file(path.value, spec);
+  if (replaced.is_error()) {
+    const script::Word* word = replaced.error() == vfs::Errno::Eexist ? directive.find("ino") : &path;
+    int column = word == &path ? path.column : word->value_column;
+    return base::fail(directive.error_at(
+        column, fmt::format("cannot set up {}: {}", path.value, vfs::errno_text(replaced.error()))));
+  }
+  return {};
+}
+
 constexpr std::array kDirectives = {
     DirectiveSpec{"machine",
                   "machine arch=A [profile=P] [seed=N] [hz=N] [clock=\"YYYY-MM-DD HH:MM:SS\"] "
@@ -424,13 +482,16 @@ constexpr std::array kDirectives = {
                   "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] [name=NAME] script | "
                   "spawn [pid=N] [ppid=N] [user=U] [tty=T] [pgid=N] [sid=N] [jail=N] -- PATH [ARGS...]",
                   do_spawn},
-    DirectiveSpec{"login", "login [pid=N] [user=U] [tty=T]", do_login},
+    DirectiveSpec{"login", "login [pid=N] [ppid=N] [pgid=N] [sid=N] [user=U] [tty=T] [tz=ZONE]", do_login},
     DirectiveSpec{"run", "run ticks=N | run until=idle", do_run},
     DirectiveSpec{"wait", "wait @PID", do_wait},
     DirectiveSpec{"trace", "trace on | trace off", do_trace},
     DirectiveSpec{"swap", "swap [overcommit=N]", do_swap},
     DirectiveSpec{"jail", "jail [parent=N]", do_jail},
     DirectiveSpec{"tty", "tty NAME [input=STRING] [eof]", do_tty},
+    DirectiveSpec{"file",
+                  "file PATH [ino=N] [mode=M] [user=U] [group=G] [size=N] [mtime=\"YYYY-MM-DD HH:MM:SS\"]",
+                  do_file},
 };
 
 }  // namespace

@@ -22,7 +22,8 @@ using script::ScriptResult;
 // The terminal a login uses when the directive names none.
 constexpr std::string_view kDefaultTty = "console";
 
-userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid) {
+userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid,
+                                      const std::optional<std::string>& tz) {
   userland::ProgramArgs args;
   args.argv = {"-sh"};
   std::string home = uid == 0 ? "/root" : fmt::format("/home/{}", user);
@@ -33,19 +34,32 @@ userland::ProgramArgs login_arguments(const std::string& user, std::uint32_t uid
       fmt::format("USER={}", user),
       "TERM=vt100",
   };
+  // login.conf's "timezone" capability: setusercontext() exports it as TZ.
+  if (tz) args.envp.push_back(fmt::format("TZ={}", *tz));
   return args;
+}
+
+// A pid-valued key (pid, ppid, pgid, sid), 1 to PID_MAX.
+ScriptResult<std::optional<kern::Pid>> login_pid(const Directive& directive, std::string_view key) {
+  auto pid = TRY(directive.get_u64(key));
+  if (!pid) return std::optional<kern::Pid>{};
+  if (*pid == 0 || *pid > static_cast<std::uint64_t>(kern::PID_MAX)) {
+    return base::fail(directive.error_at(directive.find(key)->value_column,
+                                         fmt::format("{} must be between 1 and {}", key, kern::PID_MAX)));
+  }
+  return std::optional<kern::Pid>{kern::Pid(static_cast<std::int32_t>(*pid))};
 }
 
 ScriptResult<kern::SpawnSpec> login_spec(system::Machine& machine, const Directive& directive,
                                          std::uint32_t& uid) {
   kern::SpawnSpec spec;
-  if (auto pid = TRY(directive.get_u64("pid"))) {
-    if (*pid == 0 || *pid > static_cast<std::uint64_t>(kern::PID_MAX)) {
-      return base::fail(directive.error_at(directive.find("pid")->value_column,
-                                           fmt::format("pid must be between 1 and {}", kern::PID_MAX)));
-    }
-    spec.pid = kern::Pid(static_cast<std::int32_t>(*pid));
-  }
+  spec.pid = TRY(login_pid(directive, "pid"));
+  spec.ppid = TRY(login_pid(directive, "ppid"));
+  spec.pgid = TRY(login_pid(directive, "pgid"));
+  spec.sid = TRY(login_pid(directive, "sid"));
+  // A shell in another's session (sid= not its own pid) is that session's foreground job on
+  // the session's terminal, as when a shell started it; the kernel ignores this for a new one.
+  spec.join_terminal = spec.sid.has_value();
   std::string user_name = TRY(directive.get_string("user")).value_or("root");
   const system::User* user = machine.find_user(user_name);
   uid = user != nullptr ? user->uid : 0;
@@ -70,12 +84,13 @@ ScriptResult<kern::SpawnSpec> login_spec(system::Machine& machine, const Directi
 
 ScriptResult<void> do_login(Session& session, const Directive& directive, OutputLines& out) {
   system::Machine* machine = TRY(session.require_machine(directive));
-  TRY(directive.check_keys({"pid", "user", "tty"}));
+  TRY(directive.check_keys({"pid", "ppid", "pgid", "sid", "user", "tty", "tz"}));
   TRY(directive.check_positionals(0));
   std::uint32_t uid = 0;
   kern::SpawnSpec spec = TRY(login_spec(*machine, directive, uid));
   // login(1)'s last act: exec the user's shell, so the session leader runs /bin/sh's image.
-  userland::ProgramArgs args = login_arguments(*spec.login, uid);
+  std::optional<std::string> tz = TRY(directive.get_string("tz"));
+  userland::ProgramArgs args = login_arguments(*spec.login, uid, tz);
   auto login_program = std::make_unique<kern::HostProgram>([args](kern::UserContext& user) {
     userland::Usys sys(user);
     (void)sys.execve("/bin/sh", args.argv, args.envp);

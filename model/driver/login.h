@@ -13,7 +13,7 @@
 
 namespace procsim::driver {
 
-// login [pid=N] [user=U] [tty=T]
+// login [pid=N] [ppid=N] [pgid=N] [sid=N] [user=U] [tty=T] [tz=ZONE]
 script::ScriptResult<void> do_login(Session& session, const script::Directive& directive, OutputLines& out);
 
 // Terminal output as transcript lines: split at newlines (a last line without one is a line

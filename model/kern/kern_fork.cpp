@@ -186,6 +186,10 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
     if (terminal == nullptr) return base::fail(vfs::Errno::Enxio);
     // A terminal is the controlling terminal of one session at most (TIOCSCTTY's EPERM).
     if (terminal->session != nullptr) return base::fail(vfs::Errno::Eperm);
+  } else if (spec.join_terminal) {
+    if (!plan.controlling_tty) return base::fail(vfs::Errno::Einval);
+    terminal = plan.session->ttyp;
+    PROCSIM_ASSERT(terminal != nullptr && terminal->session == plan.session);
   }
   // A spawned process does not share its parent's image: it gets an address space of its own
   // kind, built once its credentials are final so that the swap charges are its user's.
@@ -210,7 +214,9 @@ vfs::KResult<Pid> Kernel::spawn(const SpawnSpec& spec, std::unique_ptr<Program> 
   if (scripted) p.script.emplace();
   apply_spawn_groups(p, spec, plan);
   if (terminal != nullptr) {
-    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned session leader opens its terminal");
+    // A shell joining a session starts with the terminal alone, not what its parent had open.
+    if (spec.join_terminal && !plan.new_session) fdtable(p).close_all(vfs_context(p));
+    PROCSIM_ASSERT_MSG(open_terminal_stdio(p, *terminal).ok(), "a spawned shell opens its terminal");
   }
   p.transition_to_normal();
   start_thread_fiber(td);
@@ -278,7 +284,8 @@ void Kernel::apply_spawn_groups(Proc& p, const SpawnSpec& spec, const SpawnGroup
 
 // getty's work for a spawned login: the terminal becomes the session's controlling terminal
 // with the new group in the foreground, and is opened read-write as descriptor 0, then
-// duplicated to 1 and 2.
+// duplicated to 1 and 2. getty opens it as root before login changes the credentials, so a
+// terminal only root may open (ttyv0, the console) serves any user.
 vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   PROCSIM_ASSERT(p.fd != nullptr && p.fd->open_fds().empty());
   Session& session = *p.pgrp->session;
@@ -286,13 +293,17 @@ vfs::KResult<void> Kernel::open_terminal_stdio(Proc& p, Tty& terminal) {
   terminal.session = &session;
   terminal.foreground = p.pgrp->pgid;
   vfs::FileTable& fdt = fdtable(p);
+  vfs::Ucred getty = p.cred;
+  getty.uid = vfs::Uid(0);
   vfs::VfsContext ctx = vfs_context(p);
+  vfs::VfsContext getty_ctx{getty, ctx.root, ctx.cwd, ctx.caller_pid, ctx.era, ctx.now};
   std::string path = "/dev/" + terminal.device_name();
-  int fd = TRY(vfs::kern_open(ctx, fdt, path, vfs::kORdwr, 0));
+  int fd = TRY(vfs::kern_open(getty_ctx, fdt, path, vfs::kORdwr, 0));
   PROCSIM_ASSERT(fd == 0);
   vfs::File* fp = TRY(fdt.get(fd));
   PROCSIM_ASSERT(fp->vnode() != nullptr && fp->vnode()->is_tty());
-  session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
+  // A process joining a session shares the vnode its leader opened.
+  if (session.leader == &p) session.ttyvp = vfs::VnodeRef::acquire(*fp->vnode());
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 1);
   PROCSIM_ASSERT(TRY(fdt.dup(0)) == 2);
   return {};

@@ -123,6 +123,9 @@ struct SpawnSpec {
   std::optional<Pid> sid;               // == pid: a new session; else an existing session
   std::optional<vfs::PrisonId> prison;  // jails the new process's credential (create_prison())
   std::optional<std::string> login;     // a new session's login name (else the parent's)
+  // With `tty` naming the terminal of the existing session joined: open it as descriptors 0-2
+  // and make the new group the foreground, as a shell starting a foreground job does.
+  bool join_terminal = false;
   std::string comm;
   std::vector<std::string> argv;
 };

@@ -15,6 +15,7 @@
 #include "model/procfs/procfs_vfs.h"
 #include "model/vfs/namei.h"
 #include "model/vm/map_format.h"
+#include "model/vm/vm_map.h"
 #include "sim/base/assert.h"
 
 namespace procsim::procfs {
@@ -139,6 +140,11 @@ vfs::KResult<NodeAttributes> ProcfsVnodeOps::attributes(const vfs::Vnode& vp,
                                       machine::register_layout(p->abi, machine::RegSet::DbReg).size_bytes};
   }
   if (std::optional<std::string> path = text_path(*p)) in.link_target_length = path->size();
+  // spec §1.2: 4.4BSD's mem is as large as the text, data and stack segments together.
+  if (p->vmspace != nullptr) {
+    const vm::VmspaceSizes& sizes = p->vmspace->vmspace();
+    in.mem_image_bytes = (sizes.tsize_pages + sizes.dsize_pages + sizes.ssize_pages) * vm::kPageSize;
+  }
   return node_attributes(era, node, in);
 }
 

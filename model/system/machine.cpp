@@ -224,6 +224,20 @@ const User* Machine::find_user(std::string_view name) const {
   return it == m_users.end() ? nullptr : &*it;
 }
 
+std::optional<std::uint32_t> Machine::uid_of(std::string_view name) const {
+  if (const User* user = find_user(name)) return user->uid;
+  for (const BaseUser& base : kBaseUsers)
+    if (base.name == name) return base.uid;
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> Machine::gid_of(std::string_view name) const {
+  if (const Group* group = find_group(name)) return group->gid;
+  for (const BaseGroup& base : kBaseGroups)
+    if (base.name == name) return base.gid;
+  return std::nullopt;
+}
+
 const User* Machine::find_user_by_id(std::uint32_t uid) const {
   auto it = std::find_if(m_users.begin(), m_users.end(), [&](const User& u) { return u.uid == uid; });
   return it == m_users.end() ? nullptr : &*it;

@@ -112,6 +112,10 @@ class Machine final : public sim::World {
   const Group* find_group_by_id(std::uint32_t gid) const;
   const User* find_user(std::string_view name) const;
   const User* find_user_by_id(std::uint32_t uid) const;
+  // The id of an account name as /etc/passwd or /etc/group resolves it: the scenario's
+  // accounts, then the base system's (bin, kmem, ...).
+  std::optional<std::uint32_t> uid_of(std::string_view name) const;
+  std::optional<std::uint32_t> gid_of(std::string_view name) const;
 
  private:
   void write_account_files();

@@ -41,7 +41,62 @@ void set_date_from_days(CivilTime& time, std::int64_t days_since_epoch) {
   PROCSIM_ASSERT(time.month >= 1 && time.month <= 12);
 }
 
+// Hours (0-24), then optional :minutes and :seconds (0-59), as tzparse's getsecs reads them.
+std::optional<std::int64_t> parse_tz_seconds(std::string_view& text) {
+  static constexpr std::array<std::int64_t, 3> kLimits = {24, 59, 59};
+  static constexpr std::array<std::int64_t, 3> kUnits = {3600, 60, 1};
+  std::int64_t total = 0;
+  for (std::size_t field = 0; field < kLimits.size(); ++field) {
+    if (field > 0) {
+      if (text.empty() || text.front() != ':') break;
+      text.remove_prefix(1);
+    }
+    std::int64_t value = 0;
+    std::size_t digits = 0;
+    for (; !text.empty() && text.front() >= '0' && text.front() <= '9' && digits < 2; ++digits) {
+      value = value * 10 + (text.front() - '0');
+      text.remove_prefix(1);
+    }
+    if (digits == 0 || value > kLimits[field]) return std::nullopt;
+    total += value * kUnits[field];
+  }
+  return total;
+}
+
+// The zone name: three or more letters, or anything but '>' between '<' and '>'.
+bool skip_tz_name(std::string_view& text) {
+  std::size_t length = 0;
+  if (!text.empty() && text.front() == '<') {
+    std::size_t close = text.find('>');
+    if (close == std::string_view::npos || close < 4) return false;
+    text.remove_prefix(close + 1);
+    return true;
+  }
+  while (length < text.size() &&
+         ((text[length] >= 'A' && text[length] <= 'Z') || (text[length] >= 'a' && text[length] <= 'z')))
+    ++length;
+  if (length < 3) return false;
+  text.remove_prefix(length);
+  return true;
+}
+
 }  // namespace
+
+std::int64_t tz_offset_seconds(std::optional<std::string_view> tz) {
+  if (!tz.has_value()) return 0;
+  std::string_view text = *tz;
+  if (!skip_tz_name(text)) return 0;
+  std::int64_t sign = 1;
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    sign = text.front() == '-' ? -1 : 1;
+    text.remove_prefix(1);
+  }
+  std::optional<std::int64_t> west = parse_tz_seconds(text);
+  // A daylight-saving part needs rules procsim does not have: such a TZ stays UTC.
+  if (!west.has_value() || !text.empty()) return 0;
+  PROCSIM_ASSERT(*west <= 24 * 3600 + 59 * 60 + 59);
+  return -sign * *west;
+}
 
 CivilTime civil_from_unix_seconds(std::int64_t seconds) {
   CivilTime time;

@@ -1,9 +1,11 @@
 // Broken-down calendar time for the dates programs print (ls -l, ps STARTED/lstart). The
-// simulated machine has no time zones: localtime(3) is UTC, as with TZ unset and no
-// /etc/localtime. Names are the C locale's. Leaves out leap seconds (POSIX time has none).
+// simulated machine has no /etc/localtime: localtime(3) is UTC unless TZ holds a POSIX zone
+// without daylight saving ("BST-1", "EST5", "<+0530>-5:30"); rules and zone files are left out.
+// Names are the C locale's. Leaves out leap seconds (POSIX time has none).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace procsim::userland {
@@ -22,6 +24,11 @@ struct CivilTime {
 
 // Seconds since the Epoch (may be negative) to UTC calendar time.
 CivilTime civil_from_unix_seconds(std::int64_t seconds);
+
+// The seconds east of UTC that localtime(3) adds for the TZ value `tz`: tzparse's "std offset"
+// form (a name of three or more letters, or <...> quoted, then [+-]hh[:mm[:ss]], a positive
+// offset lying west of Greenwich). Anything else, or no TZ, is UTC: 0.
+std::int64_t tz_offset_seconds(std::optional<std::string_view> tz);
 
 // "Jan".."Dec" for 1..12, and "Sun".."Sat" for 0..6 (strftime %b and %a in the C locale).
 std::string_view month_abbreviation(int month);

@@ -85,8 +85,8 @@ Widths measure(const LsOptions& options, std::span<const FileInfo* const> entrie
 }
 
 // printtime(): "Mon DD HH:MM " within six months of now either way, "Mon DD  YYYY " otherwise.
-std::string format_time(std::int64_t file_time, std::int64_t now) {
-  CivilTime time = civil_from_unix_seconds(file_time);
+std::string format_time(std::int64_t file_time, std::int64_t now, std::int64_t utc_offset) {
+  CivilTime time = civil_from_unix_seconds(file_time + utc_offset);
   std::string_view month = month_abbreviation(time.month);
   bool recent = file_time + kSixMonthsSeconds > now && file_time < now + kSixMonthsSeconds;
   if (recent) return fmt::format("{} {:2} {:02}:{:02} ", month, time.day, time.hour, time.minute);
@@ -108,7 +108,7 @@ void print_long_line(ProgramOutput& output, const LsOptions& options, const Widt
   line += fmt::format("{} {:>{}} {:<{}}  {:<{}}  ", format_mode(info.mode), info.nlink, widths.nlink,
                       user_text(options, info), widths.user, group_text(options, info), widths.group);
   line += format_size_column(info, widths.size);
-  line += format_time(info.mtime_seconds, options.now_seconds);
+  line += format_time(info.mtime_seconds, options.now_seconds, options.utc_offset_seconds);
   line += shown_name;
   if (is_type(info.mode, kModeSymlink)) {
     if (info.link_error.has_value()) {

@@ -50,14 +50,15 @@ struct FileInfo {
 };
 
 struct LsOptions {
-  bool long_format = false;      // -l
-  bool inode = false;            // -i
-  bool see_dot = false;          // -a: "." and ".." too
-  bool list_dot = false;         // -A, -a, or the superuser without -I: other dot files
-  bool directory = false;        // -d: directories as plain entries
-  bool numeric_ids = false;      // -n
-  bool unsorted = false;         // -f: directory order (FreeBSD 8 -f does not imply -a)
-  std::int64_t now_seconds = 0;  // time(3) when ls started, for the six-month date rule
+  bool long_format = false;             // -l
+  bool inode = false;                   // -i
+  bool see_dot = false;                 // -a: "." and ".." too
+  bool list_dot = false;                // -A, -a, or the superuser without -I: other dot files
+  bool directory = false;               // -d: directories as plain entries
+  bool numeric_ids = false;             // -n
+  bool unsorted = false;                // -f: directory order (FreeBSD 8 -f does not imply -a)
+  std::int64_t now_seconds = 0;         // time(3) when ls started, for the six-month date rule
+  std::int64_t utc_offset_seconds = 0;  // localtime(3)'s zone (calendar.h tz_offset_seconds)
 };
 
 struct LsInvocation {

@@ -3,6 +3,7 @@
 // getdirentries returns, entries lstat'ed only when a column needs it).
 #include <fmt/format.h>
 
+#include "model/userland/calendar.h"
 #include "model/userland/ls_format.h"
 #include "model/userland/programs.h"
 #include "sim/base/assert.h"
@@ -93,6 +94,7 @@ int ls_main(ProgramContext& context) {
   }
   LsOptions& options = invocation.value().options;
   options.now_seconds = context.sys.time_of_day_seconds().value_or(0);
+  options.utc_offset_seconds = tz_offset_seconds(context.getenv("TZ"));
   AccountNames names(context.sys);
   std::vector<LsOperand> operands;
   for (const std::string& path : invocation.value().operands) {

@@ -123,11 +123,12 @@ std::optional<std::string> load_string(kern::UserMemory& memory, std::uint64_t a
 }
 
 std::optional<std::vector<std::string>> load_vector(kern::UserMemory& memory, std::uint64_t table,
-                                                    std::uint64_t count, std::size_t& budget) {
+                                                    std::uint64_t count, std::size_t pointer_bytes,
+                                                    std::size_t& budget) {
   if (count > kExecVectorMax) return std::nullopt;
   std::vector<std::string> strings;
   for (std::uint64_t i = 0; i < count; ++i) {
-    std::optional<std::uint64_t> pointer = load_word(memory, table + 8 * i, 8);
+    std::optional<std::uint64_t> pointer = load_word(memory, table + pointer_bytes * i, pointer_bytes);
     if (!pointer) return std::nullopt;
     std::optional<std::string> text = load_string(memory, *pointer, budget);
     if (!text) return std::nullopt;
@@ -138,24 +139,39 @@ std::optional<std::vector<std::string>> load_vector(kern::UserMemory& memory, st
 
 }  // namespace
 
+namespace {
+
+// crt0's view of struct ps_strings, four pointer-sized words below the ABI's USRSTACK.
+std::optional<ProgramArgs> read_ps_strings(kern::UserMemory& memory, const machine::AbiInfo& abi) {
+  std::size_t ptr = abi.pointer_size_bytes;
+  PROCSIM_ASSERT(ptr == 4 || ptr == 8);
+  std::uint64_t ps_strings = abi.usrstack - 4 * ptr;
+  std::optional<std::uint64_t> argv = load_word(memory, ps_strings, ptr);
+  std::optional<std::uint64_t> argc = load_word(memory, ps_strings + ptr, 4);
+  std::optional<std::uint64_t> envv = load_word(memory, ps_strings + 2 * ptr, ptr);
+  std::optional<std::uint64_t> envc = load_word(memory, ps_strings + 3 * ptr, 4);
+  if (!argv || !argc || !envv || !envc) return std::nullopt;
+  std::size_t budget = kExecStringBytesMax;
+  auto arguments = load_vector(memory, *argv, *argc, ptr, budget);
+  auto environment = load_vector(memory, *envv, *envc, ptr, budget);
+  if (!arguments || !environment) return std::nullopt;
+  ProgramArgs args;
+  args.argv = std::move(*arguments);
+  args.envp = std::move(*environment);
+  return args;
+}
+
+}  // namespace
+
 std::optional<ProgramArgs> read_exec_arguments(kern::UserContext& user) {
   kern::UserMemory& memory = user.memory();
-  for (const machine::AbiInfo& abi : machine::all_abis()) {
-    if (abi.pointer_size_bytes != 8) continue;
-    std::uint64_t ps_strings = abi.usrstack - 32;
-    std::optional<std::uint64_t> argv = load_word(memory, ps_strings, 8);
-    std::optional<std::uint64_t> argc = load_word(memory, ps_strings + 8, 4);
-    std::optional<std::uint64_t> envv = load_word(memory, ps_strings + 16, 8);
-    std::optional<std::uint64_t> envc = load_word(memory, ps_strings + 24, 4);
-    if (!argv || !argc || !envv || !envc) continue;
-    std::size_t budget = kExecStringBytesMax;
-    ProgramArgs args;
-    auto arguments = load_vector(memory, *argv, *argc, budget);
-    auto environment = load_vector(memory, *envv, *envc, budget);
-    if (!arguments || !environment) continue;
-    args.argv = std::move(*arguments);
-    args.envp = std::move(*environment);
-    return args;
+  // LP64 layouts first; an ILP32 process (i386, or ia32 on amd64) has nothing mapped at their
+  // addresses and is found by its own ABI's layout.
+  for (std::size_t pointer_bytes : {std::size_t{8}, std::size_t{4}}) {
+    for (const machine::AbiInfo& abi : machine::all_abis()) {
+      if (abi.pointer_size_bytes != pointer_bytes) continue;
+      if (std::optional<ProgramArgs> args = read_ps_strings(memory, abi)) return args;
+    }
   }
   return std::nullopt;
 }

@@ -205,6 +205,40 @@ KResult<void> Memfs::set_contents(std::uint64_t ino, base::Bytes contents) {
 
 // ---- Looking at the tree -----------------------------------------------------------------------
 
+KResult<std::uint64_t> Memfs::replace_file(std::string_view path, const MemfsNodeSpec& spec) {
+  std::optional<std::uint64_t> old_ino = find(path);
+  if (!old_ino.has_value() || *old_ino == m_root_ino)
+    return base::fail(old_ino ? Errno::Eisdir : Errno::Enoent);
+  MemfsNode& old = node_at(*old_ino);
+  if (old.type == VType::VDIR) return base::fail(Errno::Eisdir);
+  if (old.type != VType::VREG) return base::fail(Errno::Eftype);
+  if (spec.size.value_or(0) > m_params.max_file_bytes) return base::fail(Errno::Efbig);
+  std::uint64_t ino = spec.ino.value_or(*old_ino);
+  if (ino != *old_ino) TRY(allocate_ino(ino));
+  std::size_t slash = path.find_last_of('/');
+  std::optional<std::uint64_t> dir_ino = find(slash == std::string_view::npos ? "" : path.substr(0, slash));
+  PROCSIM_ASSERT(dir_ino.has_value());
+  MemfsNode& dir = node_at(*dir_ino);
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  auto entry = std::find_if(dir.entries.begin(), dir.entries.end(),
+                            [&](const MemfsNode::Entry& e) { return e.name == name; });
+  PROCSIM_ASSERT(entry != dir.entries.end() && entry->ino == *old_ino);
+  MemfsNode node = node_from_spec(ino, VType::VREG, spec);
+  node.data = old.data;
+  node.size = std::max<std::uint64_t>(spec.size.value_or(0), node.data.size());
+  if (ino == *old_ino) {
+    node.vnode = old.vnode;
+    node.nlink = old.nlink;
+    old = std::move(node);
+    return ino;
+  }
+  // The directory slot keeps its place; the old inode loses this name.
+  entry->ino = ino;
+  PROCSIM_ASSERT(m_nodes.emplace(ino, std::move(node)).second);
+  drop_link(node_at(*old_ino));
+  return ino;
+}
+
 std::optional<std::uint64_t> Memfs::find(std::string_view path) const {
   const MemfsNode* current = &m_nodes.at(m_root_ino);
   for (std::string_view part : split_path(path)) {

@@ -107,6 +107,12 @@ class Memfs final : public FileSystem, public VnodeOps {
                                      const MemfsNodeSpec& spec);
   // Replaces a regular file's contents.
   KResult<void> set_contents(std::uint64_t ino, base::Bytes contents);
+  // Gives the regular file at `path` the attributes of `spec` (its inode number too), keeping
+  // its contents and its place in the directory; returns the inode number. A new number makes
+  // a new inode, and the old one goes as an unlinked file's does. Errors: ENOENT, EISDIR and
+  // EFTYPE (not a regular file), EEXIST (the number is taken), EINVAL (below ROOTINO), EFBIG
+  // (a size beyond max_file_bytes).
+  KResult<std::uint64_t> replace_file(std::string_view path, const MemfsNodeSpec& spec);
 
   // ---- Looking at the tree.
   // The inode a path names (no links followed), or nullopt.

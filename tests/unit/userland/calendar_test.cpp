@@ -23,3 +23,22 @@ TEST_CASE("month and weekday names are the C locale's abbreviations") {
   CHECK(weekday_abbreviation(0) == "Sun");
   CHECK(weekday_abbreviation(6) == "Sat");
 }
+
+TEST_CASE("a POSIX TZ without daylight saving shifts local time; any other TZ is UTC") {
+  using procsim::userland::tz_offset_seconds;
+  CHECK(tz_offset_seconds(std::nullopt) == 0);
+  CHECK(tz_offset_seconds("BST-1") == 3600);
+  CHECK(tz_offset_seconds("EST5") == -5 * 3600);
+  CHECK(tz_offset_seconds("UTC+0") == 0);
+  CHECK(tz_offset_seconds("<+0530>-5:30") == 5 * 3600 + 30 * 60);
+  CHECK(tz_offset_seconds("XYZ+1:02:03") == -(3600 + 2 * 60 + 3));
+  // Rules, a too-short name, a missing or out-of-range offset and trailing text fall back to UTC.
+  CHECK(tz_offset_seconds("GMT0BST") == 0);
+  CHECK(tz_offset_seconds("EST5EDT,M3.2.0,M11.1.0") == 0);
+  CHECK(tz_offset_seconds("BS-1") == 0);
+  CHECK(tz_offset_seconds("BST") == 0);
+  CHECK(tz_offset_seconds("BST-25") == 0);
+  CHECK(tz_offset_seconds("BST-1:60") == 0);
+  CHECK(tz_offset_seconds("<+05>") == 0);
+  CHECK(tz_offset_seconds("") == 0);
+}

@@ -366,3 +366,21 @@ TEST_CASE("the program is told which operands to follow and read") {
   options.directory = true;
   CHECK_FALSE(ls_lists_contents(options, dir));
 }
+
+TEST_CASE("ls -l prints dates in TZ's zone while the six-month rule compares UTC seconds") {
+  LsOptions options = long_inode_options();
+  options.inode = false;
+  // 14:06 UTC is the README's 15:06 in British Summer Time (TZ=BST-1).
+  options.now_seconds = kSeedNow - 3600;
+  options.utc_offset_seconds = 3600;
+  LsOperand operand = directory_operand(
+      "/proc/curproc",
+      {entry("mem", kModeRegular | 0600, 3339, "jsp", "staff", 0, kSeedNow - 3600),
+       entry("old", kModeRegular | 0444, 9, "bin", "bin", 0, kSeedNow - 3600 - 200 * 86400)});
+  std::vector<LsOperand> operands{operand};
+  ProgramOutput output = format_ls(options, operands);
+  CHECK(output.stdout_text() ==
+        "total 0\n"
+        "-rw-------  1 jsp  staff  0 Sep 21 15:06 mem\n"
+        "-r--r--r--  1 bin  bin    0 Mar  5  1993 old\n");
+}

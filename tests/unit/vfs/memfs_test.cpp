@@ -205,3 +205,49 @@ TEST_CASE("a removed directory's vnode goes when its last user lets go") {
   REQUIRE(kern_chdir(ctx, machine.fdt, "/").ok());
   CHECK(machine.memfs->node_count() == nodes - 1);
 }
+
+TEST_CASE("replace_file gives a file new attributes and inode number, keeping its contents and slot") {
+  Machine machine;
+  REQUIRE(machine.memfs->make_file("/tmp/a", base::Bytes{1, 2, 3}, spec(0755)).ok());
+  REQUIRE(machine.memfs->make_file("/tmp/b", {}, spec(0644)).ok());
+  std::uint64_t old_ino = machine.memfs->find("/tmp/a").value();
+  MemfsNodeSpec stamp = spec(0555);
+  stamp.ino = 4554;
+  stamp.uid = Uid(3);
+  stamp.gid = Gid(7);
+  stamp.size = 90112;
+  auto replaced = machine.memfs->replace_file("/tmp/a", stamp);
+  REQUIRE(replaced.ok());
+  CHECK(replaced.value() == 4554);
+  CHECK(machine.memfs->node(old_ino) == nullptr);  // unused: gone with its name
+  CHECK(listing(machine, "/tmp") == std::vector<std::string>{".", "..", "a", "b"});
+  Stat sb = kern_stat(machine.root_ctx(), "/tmp/a").value();
+  CHECK(sb.ino == 4554);
+  CHECK(sb.mode == (0100000 | 0555));
+  CHECK(sb.uid == Uid(3));
+  CHECK(sb.gid == Gid(7));
+  CHECK(sb.size == 90112);
+  CHECK(sb.blocks == 176);  // 44 fragments of 2048 bytes
+  CHECK(machine.memfs->node(4554)->data == base::Bytes{1, 2, 3});
+  // Keeping the number changes the attributes in place.
+  stamp.mode = 0500;
+  CHECK(machine.memfs->replace_file("/tmp/a", stamp).value() == 4554);
+  CHECK(kern_stat(machine.root_ctx(), "/tmp/a").value().mode == (0100000 | 0500));
+}
+
+TEST_CASE("replace_file refuses what is not a regular file and numbers in use") {
+  Machine machine;
+  MemfsNodeSpec stamp = spec(0644);
+  CHECK(machine.memfs->replace_file("/tmp/none", stamp).error() == Errno::Enoent);
+  CHECK(machine.memfs->replace_file("/tmp", stamp).error() == Errno::Eisdir);
+  CHECK(machine.memfs->replace_file("/", stamp).error() == Errno::Eisdir);
+  CHECK(machine.memfs->replace_file("/dev/null", stamp).error() == Errno::Eftype);
+  REQUIRE(machine.memfs->make_file("/tmp/a", {}, spec(0644)).ok());
+  stamp.ino = 2;
+  CHECK(machine.memfs->replace_file("/tmp/a", stamp).error() == Errno::Eexist);
+  stamp.ino = 1;
+  CHECK(machine.memfs->replace_file("/tmp/a", stamp).error() == Errno::Einval);
+  stamp.ino.reset();
+  stamp.size = std::uint64_t{1} << 40;
+  CHECK(machine.memfs->replace_file("/tmp/a", stamp).error() == Errno::Efbig);
+}
