@@ -165,7 +165,7 @@ vfs::KResult<void> ProcfsVnodeOps::read_generated(Node node, kern::Proc& target,
                                                   const vfs::VfsContext& ctx) {
   Era era = m_fs->era();
   ReaderView reader = reader_view(ctx, target);
-  ProcSnapshot snapshot = snapshot_of(m_fs->kernel(), target);
+  ProcSnapshot snapshot = snapshot_of(m_fs->kernel(), target, caller(ctx)->cred.prison);
   std::string text;
   switch (node) {
     case Node::Status: text = TRY(fill_status(snapshot, reader, era)); break;
