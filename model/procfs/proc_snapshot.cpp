@@ -6,7 +6,9 @@
 
 #include <array>
 #include <charconv>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -56,7 +58,30 @@ std::optional<std::string> cached_args(const kern::Proc& p) {
 
 }  // namespace
 
-ProcSnapshot snapshot_of(kern::Kernel& kernel, const kern::Proc& p) {
+std::string prison_name(const kern::PrisonTree& prisons, vfs::PrisonId reader, vfs::PrisonId target) {
+  if (reader == target) return "0";
+  PROCSIM_ASSERT(target != vfs::kPrison0);
+  // The full name, built leaf first; each step climbs one level of a tree of parents.size() prisons.
+  std::vector<std::string> components;
+  std::size_t reader_depth = 0;
+  bool beneath_reader = false;
+  for (vfs::PrisonId current = target; current != vfs::kPrison0;) {
+    PROCSIM_ASSERT(components.size() <= prisons.parents.size());
+    PROCSIM_ASSERT_MSG(current.value() < prisons.parents.size(), "prison missing from the PrisonTree");
+    components.push_back(fmt::format("{}", current.value()));
+    current = prisons.parents[current.value()];
+    if (current == reader) beneath_reader = true;
+    if (beneath_reader && current != vfs::kPrison0) ++reader_depth;
+  }
+  // prison_ischild(): the reader's own components are dropped from the front.
+  std::size_t keep = beneath_reader ? components.size() - reader_depth : components.size();
+  PROCSIM_ASSERT(keep >= 1);
+  std::string name;
+  for (std::size_t i = keep; i-- > 0;) name += (name.empty() ? "" : ".") + components[i];
+  return name;
+}
+
+ProcSnapshot snapshot_of(kern::Kernel& kernel, const kern::Proc& p, vfs::PrisonId reader_prison) {
   PROCSIM_ASSERT(!p.is_zombie());
   ProcSnapshot snapshot;
   snapshot.pid = p.pid();
@@ -78,8 +103,9 @@ ProcSnapshot snapshot_of(kern::Kernel& kernel, const kern::Proc& p) {
   if (td.is_sleeping()) snapshot.wmesg = std::string(td.wmesg);
   snapshot.cred = p.cred;
   if (p.cred.jailed()) {
-    std::string name = fmt::format("{}", p.cred.prison.value());
-    snapshot.jail = JailView{"jail" + name, name};
+    // FreeBSD 4's host name is a jail(2) argument procsim does not take; "jail" and the id stand in.
+    snapshot.jail = JailView{fmt::format("jail{}", p.cred.prison.value()),
+                             prison_name(kernel.policy().prisons, reader_prison, p.cred.prison)};
   }
   snapshot.cached_args = cached_args(p);
   snapshot.argv_in_memory = p.args;

@@ -165,7 +165,7 @@ vfs::KResult<void> ProcfsVnodeOps::read_generated(Node node, kern::Proc& target,
                                                   const vfs::VfsContext& ctx) {
   Era era = m_fs->era();
   ReaderView reader = reader_view(ctx, target);
-  ProcSnapshot snapshot = snapshot_of(m_fs->kernel(), target);
+  ProcSnapshot snapshot = snapshot_of(m_fs->kernel(), target, caller(ctx)->cred.prison);
   std::string text;
   switch (node) {
     case Node::Status: text = TRY(fill_status(snapshot, reader, era)); break;
@@ -259,14 +259,19 @@ vfs::KResult<void> ProcfsVnodeOps::write_registers(Node node, kern::Proc& target
   Era era = m_fs->era();
   bool stopped = kern::p_shouldstop(target.flag);
   std::int64_t offset = uio.offset();
-  base::Bytes data = copy_of(uio.move_in(uio.resid()));
-  uio.set_offset(offset);
+  // The caller's bytes are looked at through a copy: only what the transfer moves counts as
+  // written, so a FreeBSD 8 write at a non-zero offset returns 0 and a write running past the
+  // structure's end returns the bytes that fitted (spec §5.3).
+  vfs::Uio peek = uio;
+  base::Bytes data = copy_of(peek.move_in(peek.resid()));
   RegsRequest request{node, true, offset, data.size(), data};
   std::size_t size = register_bytes(node, target, ctx);
   RegsPlan plan = TRY(plan_register_io(era, request, size, stopped, reader_view(ctx, target)));
   if (!plan.reads_registers) return {};
   base::Bytes image = TRY(register_image(node, target, ctx));
   RegsOutcome outcome = transfer_registers(era, request, image, stopped);
+  PROCSIM_ASSERT(outcome.moved <= uio.resid());
+  uio.move_in(outcome.moved);
   uio.set_offset(outcome.offset);
   if (outcome.error.has_value()) return base::fail(*outcome.error);
   if (outcome.write_back.has_value()) TRY(store_registers(node, target, *outcome.write_back, ctx));

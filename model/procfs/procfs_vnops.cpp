@@ -140,10 +140,13 @@ vfs::KResult<NodeAttributes> ProcfsVnodeOps::attributes(const vfs::Vnode& vp,
                                       machine::register_layout(p->abi, machine::RegSet::DbReg).size_bytes};
   }
   if (std::optional<std::string> path = text_path(*p)) in.link_target_length = path->size();
-  // spec §1.2: 4.4BSD's mem is as large as the text, data and stack segments together.
-  if (p->vmspace != nullptr) {
+  // 4.4BSD sizes mem as the image: ctob(vm_tsize + vm_dsize + vm_ssize), the README's 118784.
+  // A process that never exec'd has no text and counts 0 (docs/deviations.md 233).
+  if (era == Era::Bsd44 && node == Node::Mem && p->vmspace != nullptr) {
     const vm::VmspaceSizes& sizes = p->vmspace->vmspace();
-    in.mem_image_bytes = (sizes.tsize_pages + sizes.dsize_pages + sizes.ssize_pages) * vm::kPageSize;
+    if (sizes.tsize_pages > 0) {
+      in.mem_image_bytes = (sizes.tsize_pages + sizes.dsize_pages + sizes.ssize_pages) * vfs::kPageSize;
+    }
   }
   return node_attributes(era, node, in);
 }

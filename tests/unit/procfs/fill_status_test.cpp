@@ -4,10 +4,12 @@
 // jails, odd command names).
 #include "model/procfs/fill_status.h"
 
+#include <array>
 #include <string>
 
 #include <doctest/doctest.h>
 
+#include "model/procfs/proc_snapshot.h"
 #include "test_support.h"
 
 using namespace procfs_test;  // NOLINT: test-local helpers
@@ -129,6 +131,20 @@ TEST_CASE("FreeBSD 8 status names the jail relative to the reader") {
   CHECK(status_of(sh, Era::FreeBSD8).ends_with(" 1001,1001,0 0\n"));
   sh.jail = procfs::JailView{"host.example", "web.inner"};
   CHECK(status_of(sh, Era::FreeBSD8).ends_with(" 1001,1001,0 web.inner\n"));
+}
+
+TEST_CASE("prison_name() names a jail relative to the reader's prison, its own being 0") {
+  // prison0; 1 and 4 beneath it; 2 beneath 1; 3 beneath 2.
+  constexpr std::array parents = {vfs::PrisonId(0), vfs::PrisonId(0), vfs::PrisonId(1), vfs::PrisonId(2),
+                                  vfs::PrisonId(0)};
+  kern::PrisonTree tree{parents};
+  CHECK(procfs::prison_name(tree, vfs::kPrison0, vfs::PrisonId(1)) == "1");
+  CHECK(procfs::prison_name(tree, vfs::kPrison0, vfs::PrisonId(3)) == "1.2.3");
+  CHECK(procfs::prison_name(tree, vfs::PrisonId(1), vfs::PrisonId(1)) == "0");
+  CHECK(procfs::prison_name(tree, vfs::PrisonId(1), vfs::PrisonId(3)) == "2.3");
+  CHECK(procfs::prison_name(tree, vfs::PrisonId(2), vfs::PrisonId(3)) == "3");
+  CHECK(procfs::prison_name(tree, vfs::PrisonId(3), vfs::PrisonId(3)) == "0");
+  CHECK(procfs::prison_name(tree, vfs::PrisonId(4), vfs::PrisonId(2)) == "1.2");
 }
 
 TEST_CASE("FreeBSD 8 escapes command-name bytes below 33, above 126 and the backslash") {

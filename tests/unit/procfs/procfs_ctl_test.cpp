@@ -224,3 +224,45 @@ TEST_CASE("A debugger's exit kills the process it traces") {
 
 }  // namespace
 }  // namespace procfs_test
+
+namespace procfs_test {
+namespace {
+
+// Attaches `debugger` to `target` through ctl and lets the SIGSTOP take effect.
+void attach_and_stop(ProcfsMachine& m, kern::Pid debugger, kern::Pid target) {
+  int ctl = m.open_ok(debugger, ctl_path(target), vfs::kOWronly);
+  REQUIRE(m.write(debugger, ctl, "attach").ok());
+  m.tm.run_until_idle();
+  REQUIRE(kern::p_shouldstop(m.tm.proc(target).flag));
+}
+
+TEST_CASE("A register write counts only the bytes the structure took (spec §5.3)") {
+  // FreeBSD 8: a non-zero offset moves nothing, so write(2) returns 0 and dr7 stays 0.
+  ProcfsMachine m8(Era::FreeBSD8);
+  kern::Pid debugger = m8.spawn_as(1001);
+  kern::Pid target = m8.spawn_as(1001);
+  attach_and_stop(m8, debugger, target);
+  int dbregs = m8.open_ok(debugger, fmt::format("/proc/{}/dbregs", target.value()), vfs::kORdwr);
+  REQUIRE(vfs::kern_lseek(m8.ctx(debugger), m8.fdt(debugger), dbregs, 56, vfs::kSeekSet).ok());
+  vfs::KResult<std::size_t> moved = m8.write(debugger, dbregs, std::string("\x01\0\0\0\0\0\0\0", 8));
+  REQUIRE(moved.ok());
+  CHECK(moved.value() == 0);
+  REQUIRE(vfs::kern_lseek(m8.ctx(debugger), m8.fdt(debugger), dbregs, 0, vfs::kSeekSet).ok());
+  vfs::KResult<std::string> image = m8.read(debugger, dbregs, 128);
+  REQUIRE(image.ok());
+  CHECK(image.value() == std::string(128, '\0'));
+
+  // FreeBSD 4: a write running past the structure's end stores and counts what fits.
+  ProcfsMachine m4(Era::FreeBSD4);
+  debugger = m4.spawn_as(1001);
+  target = m4.spawn_as(1001);
+  attach_and_stop(m4, debugger, target);
+  dbregs = m4.open_ok(debugger, fmt::format("/proc/{}/dbregs", target.value()), vfs::kORdwr);
+  REQUIRE(vfs::kern_lseek(m4.ctx(debugger), m4.fdt(debugger), dbregs, 120, vfs::kSeekSet).ok());
+  moved = m4.write(debugger, dbregs, "0123456789abcdef");
+  REQUIRE(moved.ok());
+  CHECK(moved.value() == 8);
+}
+
+}  // namespace
+}  // namespace procfs_test
