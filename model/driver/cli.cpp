@@ -67,8 +67,12 @@ constexpr std::string_view kShellHelp =
     "Boots a machine (the KEY=VALUE words are the machine directive's arguments;\n"
     "arch=amd64 when none is given), logs in as root on the console and prints a\n"
     "'% ' prompt. Each line typed is typed at the login shell, and what the terminal\n"
-    "shows until the shell's prompt returns is printed. End of input or 'exit' ends\n"
-    "the session.\n"
+    "shows until the shell's prompt returns is printed. On a terminal, lines are\n"
+    "edited with libedit and kept in a history (arrow keys). A line starting with ':'\n"
+    "is a scenario directive or system call (:spawn script, :run ticks=100,\n"
+    ":trace on, :@PID CALL(...)); 'help' lists them. ^C interrupts the simulated\n"
+    "command that is running (its processes get SIGINT); end of input (^D) or 'exit'\n"
+    "ends the session.\n"
     "\n"
     "exit status: 0, or 2 if the machine directive is wrong.\n";
 

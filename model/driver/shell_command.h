@@ -1,6 +1,7 @@
 // `procsim shell`: an interactive session with a simulated machine's login shell. Reads lines
-// from a stream and prints what the terminal shows after each. Line editing is the host
-// terminal's own; no history or completion is added.
+// (with libedit's editing and history on a terminal) and prints what the simulated terminal
+// shows after each; `:DIRECTIVE` lines run scenario directives, `help` lists them, and the
+// host's ^C interrupts the simulated foreground command. No completion is offered.
 #pragma once
 
 #include <cstdio>
