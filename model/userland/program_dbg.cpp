@@ -84,7 +84,9 @@ class Dbg {
   void say(std::string_view text) { m_context->io.out(text); }
   bool complain(std::string_view object, vfs::Errno error);
   bool complain(std::string_view message);
-  SysResult<int> node(std::string_view name, vfs::OpenFlags flags, std::optional<int>& fd);
+  bool open_node(std::string_view name, vfs::OpenFlags flags, std::optional<int>& fd);
+  bool open_mem() { return open_node("mem", vfs::kORdwr, m_mem_fd); }
+  bool open_regs() { return open_node("regs", vfs::kORdwr, m_regs_fd); }
   bool control(std::string_view verb);
   SysResult<std::string> read_memory(std::uint64_t address, std::uint64_t length);
   SysResult<void> write_memory(std::uint64_t address, std::string_view bytes);
@@ -153,24 +155,25 @@ bool Dbg::obey(std::string_view line) {
   return complain(fmt::format("{}: unknown command", words.front()));
 }
 
-// The procfs node `name` of the target, opened the first time a command needs it.
-SysResult<int> Dbg::node(std::string_view name, vfs::OpenFlags flags, std::optional<int>& fd) {
-  if (fd.has_value()) return *fd;
+// The procfs node `name` of the target, opened the first time a command needs it; false (and
+// the reason said) when it cannot be.
+bool Dbg::open_node(std::string_view name, vfs::OpenFlags flags, std::optional<int>& fd) {
+  if (fd.has_value()) return true;
   std::string path = fmt::format("/proc/{}/{}", m_pid, name);
   auto opened = sys().open(path, flags);
   if (opened.is_error()) {
     complain(path, opened.error());
-    return base::fail(opened.error());
+    return false;
   }
   fd = opened.value();
-  return *fd;
+  PROCSIM_ASSERT(*fd >= 0);
+  return true;
 }
 
 // One ctl message, written whole at offset 0 (spec/procfs.md §4.1).
 bool Dbg::control(std::string_view verb) {
-  auto fd = node("ctl", vfs::kOWronly, m_ctl_fd);
-  if (fd.is_error()) return false;
-  if (auto wrote = sys().write(fd.value(), verb); wrote.is_error()) {
+  if (!open_node("ctl", vfs::kOWronly, m_ctl_fd)) return false;
+  if (auto wrote = sys().write(*m_ctl_fd, verb); wrote.is_error()) {
     complain(verb, wrote.error());
     return false;
   }
@@ -178,7 +181,8 @@ bool Dbg::control(std::string_view verb) {
 }
 
 SysResult<std::string> Dbg::read_memory(std::uint64_t address, std::uint64_t length) {
-  int fd = TRY(node("mem", vfs::kORdwr, m_mem_fd));
+  PROCSIM_ASSERT(m_mem_fd.has_value());
+  int fd = *m_mem_fd;
   TRY(sys().lseek(fd, static_cast<std::int64_t>(address), vfs::kSeekSet));
   std::string bytes = TRY(sys().read(fd, static_cast<std::size_t>(length)));
   // A read that stops short at the end of a mapping is as bad as one that faults at once.
@@ -187,7 +191,8 @@ SysResult<std::string> Dbg::read_memory(std::uint64_t address, std::uint64_t len
 }
 
 SysResult<void> Dbg::write_memory(std::uint64_t address, std::string_view bytes) {
-  int fd = TRY(node("mem", vfs::kORdwr, m_mem_fd));
+  PROCSIM_ASSERT(m_mem_fd.has_value());
+  int fd = *m_mem_fd;
   TRY(sys().lseek(fd, static_cast<std::int64_t>(address), vfs::kSeekSet));
   std::size_t wrote = TRY(sys().write(fd, bytes));
   if (wrote != bytes.size()) return base::fail(vfs::Errno::Efault);
@@ -197,7 +202,8 @@ SysResult<void> Dbg::write_memory(std::uint64_t address, std::string_view bytes)
 // struct reg as regs gives it, read whole from offset 0 each time.
 SysResult<std::string> Dbg::read_registers() {
   const machine::RegLayout& layout = machine::register_layout(m_arch->native_abi, machine::RegSet::Reg);
-  int fd = TRY(node("regs", vfs::kORdwr, m_regs_fd));
+  PROCSIM_ASSERT(m_regs_fd.has_value());
+  int fd = *m_regs_fd;
   TRY(sys().lseek(fd, 0, vfs::kSeekSet));
   std::string bytes = TRY(sys().read(fd, layout.size_bytes));
   if (bytes.size() != layout.size_bytes) return base::fail(vfs::Errno::Eio);
@@ -235,7 +241,18 @@ bool Dbg::attach(std::span<const std::string_view>) {
   return true;
 }
 
+// Breakpoints still planted are taken out first, as a debugger must before it lets go: the
+// process would otherwise trap on them with nobody to catch the SIGTRAP.
 bool Dbg::detach(std::span<const std::string_view>) {
+  while (!m_breakpoints.empty() && open_mem()) {
+    const Breakpoint& last = m_breakpoints.back();
+    if (auto wrote = write_memory(last.address, last.original); wrote.is_error()) {
+      complain(fmt::format("{:#x}", last.address), wrote.error());
+    } else {
+      say(fmt::format("deleted breakpoint at {:#x}\n", last.address));
+    }
+    m_breakpoints.pop_back();
+  }
   if (control("detach")) say(fmt::format("detached from {}\n", m_pid));
   return true;
 }
@@ -264,6 +281,7 @@ bool Dbg::quit(std::span<const std::string_view>) { return false; }
 // and, on x86 where the trap leaves the PC past the int3, moves the PC back onto them, so
 // `cont` or `step` runs the instruction that was there.
 void Dbg::report_stop() {
+  if (!open_regs() || !open_mem()) return;
   auto bytes = read_registers();
   if (bytes.is_error()) {
     complain("regs", bytes.error());
@@ -308,6 +326,7 @@ bool Dbg::set_break(std::span<const std::string_view> words) {
     if (b.address == *address) return complain(fmt::format("{:#x}: breakpoint already set", *address));
   }
   if (m_breakpoints.size() >= kBreakpointsMax) return complain("too many breakpoints");
+  if (!open_mem()) return true;
   std::span<const std::uint8_t> instruction = m_arch->breakpoint.view();
   auto original = read_memory(*address, instruction.size());
   if (original.is_error()) return complain(words[0], original.error());
@@ -325,6 +344,7 @@ bool Dbg::remove_break(std::span<const std::string_view> words) {
   auto found = std::find_if(m_breakpoints.begin(), m_breakpoints.end(),
                             [&](const Breakpoint& b) { return b.address == *address; });
   if (found == m_breakpoints.end()) return complain(fmt::format("{:#x}: no breakpoint", *address));
+  if (!open_mem()) return true;
   if (auto wrote = write_memory(found->address, found->original); wrote.is_error()) {
     return complain(words[0], wrote.error());
   }
@@ -335,6 +355,7 @@ bool Dbg::remove_break(std::span<const std::string_view> words) {
 
 // Every scalar and array element of struct reg by its C name, as many to a line as fit.
 bool Dbg::regs(std::span<const std::string_view>) {
+  if (!open_regs()) return true;
   auto bytes = read_registers();
   if (bytes.is_error()) return complain("regs", bytes.error());
   const machine::RegLayout& layout = machine::register_layout(m_arch->native_abi, machine::RegSet::Reg);
@@ -363,6 +384,7 @@ bool Dbg::examine(std::span<const std::string_view> words) {
   if (!length.has_value() || *length == 0 || *length > kExamineBytesMax) {
     return complain(fmt::format("{}: bad length", words[1]));
   }
+  if (!open_mem()) return true;
   auto bytes = read_memory(*address, *length);
   if (bytes.is_error()) return complain(words[0], bytes.error());
   for (std::size_t at = 0; at < bytes.value().size(); at += kExamineBytesPerLine) {
