@@ -35,4 +35,9 @@ inline constexpr std::uint64_t kHostImageFirstIno = 5000;
 void install_host_images(kern::Kernel& kernel, vfs::Memfs& root, machine::Abi abi, std::int32_t osrel,
                          vfs::Timespec time);
 
+// /usr/bin/spin, a program that counts in a register for ever: machine code for the ABI, so a
+// debugger can step it and watch the register change. It takes the inode number after the host
+// images'.
+void install_spin(vfs::Memfs& root, machine::Abi abi, std::int32_t osrel, vfs::Timespec time);
+
 }  // namespace procsim::system

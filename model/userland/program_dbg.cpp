@@ -103,6 +103,7 @@ class Dbg {
   std::optional<int> m_regs_fd;
   std::vector<Breakpoint> m_breakpoints;  // in the order they were set
   bool m_failed = false;
+  bool m_gone = false;  // the process has no procfs directory
 };
 
 constexpr std::array kCommands = {
@@ -150,7 +151,8 @@ bool Dbg::obey(std::string_view line) {
       return complain(
           fmt::format("{}: takes {} operand{}", row.name, row.operands, row.operands == 1 ? "" : "s"));
     }
-    return (this->*row.handler)(std::span(words).subspan(1));
+    bool go_on = (this->*row.handler)(std::span(words).subspan(1));
+    return go_on && !m_gone;
   }
   return complain(fmt::format("{}: unknown command", words.front()));
 }
@@ -163,6 +165,8 @@ bool Dbg::open_node(std::string_view name, vfs::OpenFlags flags, std::optional<i
   auto opened = sys().open(path, flags);
   if (opened.is_error()) {
     complain(path, opened.error());
+    // No such process: every later command would say the same, so dbg ends.
+    if (opened.error() == vfs::Errno::Enoent) m_gone = true;
     return false;
   }
   fd = opened.value();
