@@ -1,7 +1,7 @@
 // Host-implemented programs: C++ user code that reaches the kernel only through the trap. Fork
 // with a child entry, caught signals running the registered handler, CPU use charged by the
-// statclock, sigsuspend, a fork bomb stopped by RLIMIT_NPROC, and sysctl hw.machine_arch. Code that runs on a simulated
-// thread uses CHECK, never REQUIRE: an exception must not leave a fiber.
+// statclock, sigsuspend, a fork bomb stopped by RLIMIT_NPROC, and sysctl hw.machine_arch. Code
+// that runs on a simulated thread uses CHECK, never REQUIRE: an exception must not leave a fiber.
 #include <memory>
 
 #include <doctest/doctest.h>
