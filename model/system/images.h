@@ -1,7 +1,7 @@
 // Executable files on the simulated machine's root: the ELF image for a `program` block's
-// assembled code, and the images of host-implemented programs, whose "procsim" note names the
-// program the kernel's registry runs. The registry is filled here from the userland library's
-// table of programs (model/userland/program_table.h).
+// assembled code, /usr/bin/spin (machine code built in), and the images of host-implemented
+// programs, whose "procsim" note names the program the kernel's registry runs. The registry is
+// filled here from the userland library's table of programs (model/userland/program_table.h).
 #pragma once
 
 #include <array>
