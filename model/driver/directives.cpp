@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -496,15 +499,49 @@ constexpr std::array kDirectives = {
 
 }  // namespace
 
-// program NAME [arch=A] ... end: assembles the block and installs it as /usr/bin/NAME.
+namespace {
+
+// A program's source: the block's lines, or for file=PATH the file at PATH taken relative to the
+// scenario's directory, with the name its assembler errors are reported under.
+struct ProgramSource {
+  std::string text;
+  std::string file;                   // where assembler errors point
+  const script::ProgramBlock* block;  // nullptr for file=
+};
+
+ScriptResult<ProgramSource> program_source(const script::ProgramBlock& block) {
+  const Directive& header = block.header;
+  std::string scenario_file = header.error_at(1, "").file;
+  const script::Word* file = header.find("file");
+  if (file == nullptr) {
+    ProgramSource source{"", scenario_file, &block};
+    for (const script::ProgramLine& line : block.lines) source.text += line.text + "\n";
+    return source;
+  }
+  PROCSIM_ASSERT(block.lines.empty());
+  std::filesystem::path path = std::filesystem::path(scenario_file).parent_path() / file->value;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad() || file->value.empty()) {
+    return base::fail(
+        header.error_at(file->value_column, fmt::format("cannot read '{}'", path.generic_string())));
+  }
+  return ProgramSource{buffer.str(), path.generic_string(), nullptr};
+}
+
+}  // namespace
+
+// program NAME [arch=A] ... end, or program NAME [arch=A] file=PATH: assembles the block or the
+// file and installs it as /usr/bin/NAME.
 ScriptResult<void> run_program_block(Session& session, const script::ProgramBlock& block, OutputLines&) {
   const Directive& header = block.header;
   system::Machine* machine = TRY(session.require_machine(header));
-  TRY(header.check_keys({"arch"}));
+  TRY(header.check_keys({"arch", "file"}));
   auto positionals = header.positionals();
   if (positionals.size() != 1) {
     int column = positionals.empty() ? static_cast<int>(header.name().size()) + 2 : positionals[1]->column;
-    return base::fail(header.error_at(column, "'program' takes one name: program NAME [arch=A]"));
+    return base::fail(header.error_at(column, "'program' takes one name: program NAME [arch=A] [file=PATH]"));
   }
   const std::string& name = positionals[0]->value;
   if (name.empty() || name.size() > 64 || name.find_first_of("/ ") != std::string::npos || name == "." ||
@@ -523,15 +560,16 @@ ScriptResult<void> run_program_block(Session& session, const script::ProgramBloc
         fmt::format("an {} machine cannot run {} programs", machine::arch_info(kernel_arch).name,
                     machine::arch_info(program_arch).name)));
   }
-  std::string source;
-  for (const script::ProgramLine& line : block.lines) source += line.text + "\n";
-  auto image = machine::assemble(abi.value(), source);
+  ProgramSource source = TRY(program_source(block));
+  auto image = machine::assemble(abi.value(), source.text);
   if (image.is_error()) {
     const machine::AsmError& error = image.error();
-    bool in_block = error.line >= 1 && static_cast<std::size_t>(error.line) <= block.lines.size();
-    int line = in_block ? block.lines[static_cast<std::size_t>(error.line - 1)].number : header.line();
-    return base::fail(
-        script::Diagnostic{header.error_at(1, "").file, line, std::max(error.column, 1), error.message});
+    int line = std::max(error.line, 1);
+    if (source.block != nullptr) {
+      bool in_block = error.line >= 1 && static_cast<std::size_t>(error.line) <= block.lines.size();
+      line = in_block ? block.lines[static_cast<std::size_t>(error.line - 1)].number : header.line();
+    }
+    return base::fail(script::Diagnostic{source.file, line, std::max(error.column, 1), error.message});
   }
   machine->install_program(name, image.value());
   return {};

@@ -29,6 +29,8 @@ constexpr std::int32_t kKernProcAll = 0;
 constexpr std::int32_t kKernProcPid = 1;
 constexpr std::int32_t kKernProcArgs = 7;
 constexpr std::int32_t kKernProcProc = 8;
+constexpr std::int32_t kCtlHw = 6;
+constexpr std::int32_t kHwMachineArch = 11;
 // kern.msgbuf is an OID_AUTO node; the kernel numbers those from CTL_AUTO_START (0x100) in the
 // order they register. procsim registers it first (docs/deviations.md).
 constexpr std::int32_t kKernMsgbufAuto = 0x100;
@@ -40,7 +42,8 @@ struct SysctlNameRow {
   std::string_view name;
   std::array<std::int32_t, 2> oid;
 };
-constexpr std::array<SysctlNameRow, 2> kSysctlNames = {{
+constexpr std::array<SysctlNameRow, 3> kSysctlNames = {{
+    {"hw.machine_arch", {kCtlHw, kHwMachineArch}},
     {"kern.msgbuf", {kCtlKern, kKernMsgbufAuto}},
     {"kern.proc", {kCtlKern, kKernProc}},
 }};
@@ -193,11 +196,28 @@ vfs::KResult<base::Bytes> kern_proc(Kernel& kernel, Thread& td, std::span<const 
   return out;
 }
 
+// hw.machine_arch: MACHINE_ARCH of the kernel as a C string, so that a program built for every
+// architecture can tell which one it runs on (aarch64 is arm64's MACHINE_ARCH).
+vfs::KResult<base::Bytes> machine_arch(const Kernel& kernel) {
+  std::string_view text;
+  switch (kernel.config().arch) {
+    case machine::Arch::I386: text = "i386"; break;
+    case machine::Arch::Amd64: text = "amd64"; break;
+    case machine::Arch::Arm64: text = "aarch64"; break;
+    case machine::Arch::Riscv64: text = "riscv64"; break;
+  }
+  PROCSIM_ASSERT(!text.empty());
+  base::Bytes out(text.begin(), text.end());
+  out.push_back(0);
+  return out;
+}
+
 vfs::KResult<base::Bytes> sysctl_lookup(Kernel& kernel, Thread& td, const SyscallRequest& request,
                                         std::span<const std::int32_t> name) {
   if (name[0] == kCtlSysctl && name[1] == kCtlSysctlName2oid && name.size() == 2) {
     return name_to_oid(kernel, td, request);
   }
+  if (name[0] == kCtlHw && name[1] == kHwMachineArch && name.size() == 2) return machine_arch(kernel);
   if (name[0] != kCtlKern) return base::fail(vfs::Errno::Enoent);
   if (name[1] == kKernProc) return kern_proc(kernel, td, name.subspan(2));
   if (name[1] == kKernMsgbufAuto) {

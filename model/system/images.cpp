@@ -66,4 +66,40 @@ void install_host_images(kern::Kernel& kernel, vfs::Memfs& root, machine::Abi ab
   }
 }
 
+namespace {
+
+// spin's source for each ABI that a machine runs natively: zero a register, then add one to it
+// and jump back, for ever.
+struct SpinSource {
+  machine::Abi abi;
+  std::string_view source;
+};
+constexpr std::array kSpinSources = {
+    SpinSource{machine::Abi::I386,
+               "\t.text\n_start:\n\txorl\t%eax, %eax\nagain:\n\tincl\t%eax\n\tjmp\tagain\n"},
+    SpinSource{machine::Abi::Amd64,
+               "\t.text\n_start:\n\txorl\t%eax, %eax\nagain:\n\tincq\t%rax\n\tjmp\tagain\n"},
+    SpinSource{machine::Abi::Arm64,
+               "\t.text\n_start:\n\tmov\tx0, #0\nagain:\n\tadd\tx0, x0, #1\n\tb\tagain\n"},
+    SpinSource{machine::Abi::Riscv64,
+               "\t.text\n_start:\n\tli\ta0, 0\nagain:\n\taddi\ta0, a0, 1\n\tj\tagain\n"},
+};
+
+}  // namespace
+
+void install_spin(vfs::Memfs& root, machine::Abi abi, std::int32_t osrel, vfs::Timespec time) {
+  const SpinSource* found = nullptr;
+  for (const SpinSource& row : kSpinSources) {
+    if (row.abi == abi) found = &row;
+  }
+  PROCSIM_ASSERT(found != nullptr);
+  auto image = machine::assemble(abi, found->source);
+  PROCSIM_ASSERT(image.ok());
+  vfs::MemfsNodeSpec spec;
+  spec.mode = 0555;
+  spec.at(time);
+  spec.ino = kHostImageFirstIno + userland::kProgramTable.size();
+  PROCSIM_ASSERT(root.make_file("/usr/bin/spin", program_image_file(image.value(), osrel), spec).ok());
+}
+
 }  // namespace procsim::system

@@ -1,7 +1,7 @@
 // Executable files on the simulated machine's root: the ELF image for a `program` block's
-// assembled code, and the images of host-implemented programs, whose "procsim" note names the
-// program the kernel's registry runs. The registry is filled here from the userland library's
-// table of programs (model/userland/program_table.h).
+// assembled code, /usr/bin/spin (machine code built in), and the images of host-implemented
+// programs, whose "procsim" note names the program the kernel's registry runs. The registry is
+// filled here from the userland library's table of programs (model/userland/program_table.h).
 #pragma once
 
 #include <array>
@@ -34,5 +34,10 @@ inline constexpr std::uint64_t kHostImageFirstIno = 5000;
 // `time`) and registers the program under the name its note carries.
 void install_host_images(kern::Kernel& kernel, vfs::Memfs& root, machine::Abi abi, std::int32_t osrel,
                          vfs::Timespec time);
+
+// /usr/bin/spin, a program that counts in a register for ever: machine code for the ABI, so a
+// debugger can step it and watch the register change. It takes the inode number after the host
+// images'.
+void install_spin(vfs::Memfs& root, machine::Abi abi, std::int32_t osrel, vfs::Timespec time);
 
 }  // namespace procsim::system

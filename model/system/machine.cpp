@@ -153,6 +153,7 @@ Machine::Machine(MachineConfig config)
   PROCSIM_ASSERT(procfs::mount_procfs(*m_root.vfs, *m_kernel, profile_era(m_config.profile)).ok());
   machine::Abi native = machine::arch_info(m_kernel->config().arch).native_abi;
   install_host_images(*m_kernel, *m_root.memfs, native, image_osrel(), boot_time(m_config));
+  install_spin(*m_root.memfs, native, image_osrel(), boot_time(m_config));
   m_kernel->boot();
   PROCSIM_ASSERT(m_kernel->booted());
 }

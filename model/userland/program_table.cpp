@@ -6,7 +6,7 @@
 
 namespace procsim::userland {
 
-const std::array<ProgramRow, 14> kProgramTable = {{
+const std::array<ProgramRow, 15> kProgramTable = {{
     {"/bin/cat", "cat", cat_main},
     {"/bin/echo", "echo", echo_main},
     {"/bin/kill", "kill", kill_main},
@@ -15,6 +15,7 @@ const std::array<ProgramRow, 14> kProgramTable = {{
     {"/bin/sh", "sh", sh_main},
     {"/bin/sleep", "sleep", sleep_main},
     {"/sbin/dmesg", "dmesg", dmesg_main},
+    {"/usr/bin/dbg", "dbg", dbg_main},
     {"/usr/bin/env", "env", env_main},
     {"/usr/bin/false", "false", false_main},
     {"/usr/bin/hexdump", "hexdump", hexdump_main},

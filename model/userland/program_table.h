@@ -18,7 +18,7 @@ struct ProgramRow {
   ProgramMain main;
 };
 
-extern const std::array<ProgramRow, 14> kProgramTable;
+extern const std::array<ProgramRow, 15> kProgramTable;
 
 const ProgramRow* find_program_by_path(std::string_view path);
 const ProgramRow* find_program_by_name(std::string_view name);

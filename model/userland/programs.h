@@ -32,6 +32,7 @@ int ls_main(ProgramContext& context);
 int ps_main(ProgramContext& context);
 int sh_main(ProgramContext& context);
 int truss_main(ProgramContext& context);
+int dbg_main(ProgramContext& context);
 
 // echo's words and whether the trailing newline is printed ("-n", or "\c" ending the last word).
 std::string echo_text(std::span<const std::string> arguments);

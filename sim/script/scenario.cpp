@@ -20,14 +20,10 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-bool is_only_blanks(std::string_view text) {
-  return skip_blanks(text, 0) == text.size();
-}
+bool is_only_blanks(std::string_view text) { return skip_blanks(text, 0) == text.size(); }
 
 // The `end` that closes a program block: at column 1, trailing blanks allowed.
-bool is_end_line(std::string_view text) {
-  return starts_with(text, "end") && is_only_blanks(text.substr(3));
-}
+bool is_end_line(std::string_view text) { return starts_with(text, "end") && is_only_blanks(text.substr(3)); }
 
 // A line inside a program block that would start another block.
 bool is_program_line(std::string_view text) {
@@ -119,14 +115,9 @@ ScriptResult<void> ScenarioParser::parse_line(std::size_t& index) {
   line.kind = kind.value();
   switch (line.kind) {
     case LineKind::Blank:
-    case LineKind::Comment:
-      m_open_input.reset();
-      return {};
-    case LineKind::Expected:
-      return attach_expected(index);
-    case LineKind::Shell:
-      add_input(index, index, parse_shell_line(line.text));
-      return {};
+    case LineKind::Comment: m_open_input.reset(); return {};
+    case LineKind::Expected: return attach_expected(index);
+    case LineKind::Shell: add_input(index, index, parse_shell_line(line.text)); return {};
     case LineKind::SystemCall: {
       auto call = parse_system_call_line(line.text);
       if (call.is_error()) return base::fail(error_at(index, call.release_error()));
@@ -141,12 +132,17 @@ ScriptResult<void> ScenarioParser::parse_line(std::size_t& index) {
         add_input(index, index, std::move(directive));
         return {};
       }
+      // `program NAME file=PATH` takes its source from a file and has no body and no `end`.
+      if (directive.find("file") != nullptr) {
+        int end_line = line.number;
+        add_input(index, index, ProgramBlock{std::move(directive), {}, end_line});
+        return {};
+      }
       index = TRY(parse_program(index, std::move(directive)));
       return {};
     }
     case LineKind::ProgramText:
-    case LineKind::ProgramEnd:
-      break;
+    case LineKind::ProgramEnd: break;
   }
   PROCSIM_UNREACHABLE();
 }

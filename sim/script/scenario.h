@@ -75,7 +75,8 @@ struct ProgramLine {
 };
 
 struct ProgramBlock {
-  Directive header;                // the `program NAME ...` line
+  Directive header;  // the `program NAME ...` line
+  // Empty, with end_line the header's own line, for `program NAME file=PATH`.
   std::vector<ProgramLine> lines;  // the text between `program` and `end`
   int end_line = 0;
 };

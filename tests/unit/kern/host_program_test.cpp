@@ -1,7 +1,7 @@
 // Host-implemented programs: C++ user code that reaches the kernel only through the trap. Fork
 // with a child entry, caught signals running the registered handler, CPU use charged by the
-// statclock, sigsuspend, and a fork bomb stopped by RLIMIT_NPROC. Code that runs on a simulated
-// thread uses CHECK, never REQUIRE: an exception must not leave a fiber.
+// statclock, sigsuspend, a fork bomb stopped by RLIMIT_NPROC, and sysctl hw.machine_arch. Code
+// that runs on a simulated thread uses CHECK, never REQUIRE: an exception must not leave a fiber.
 #include <memory>
 
 #include <doctest/doctest.h>
@@ -193,4 +193,42 @@ TEST_CASE("RLIMIT_NPROC ends a fork bomb with EAGAIN and leaves the system intac
   Pid root = m.spawn();
   CHECK(m.ok_value(root, Sysno::Fork) > 0);
   CHECK(m.wmesg(Pid(1)) == "wait");
+}
+
+TEST_CASE("sysctl hw.machine_arch names the kernel's architecture as FreeBSD's MACHINE_ARCH") {
+  struct Row {
+    procsim::machine::Arch arch;
+    std::string_view expected;
+  };
+  for (Row row :
+       {Row{procsim::machine::Arch::Amd64, "amd64"}, Row{procsim::machine::Arch::Arm64, "aarch64"}}) {
+    KernelConfig config = procsim::kern::testing::checked_config();
+    config.arch = row.arch;
+    TestMachine m(config);
+    std::string answer;
+    std::int64_t error = -1;
+    spawn_host(m, [&answer, &error](UserContext& ctx) {
+      UserAddr name = ctx.scratch(8);
+      std::array<std::uint8_t, 8> oid{};
+      base::store_le<std::int32_t>(oid, 0, 6);
+      base::store_le<std::int32_t>(oid, 4, 11);
+      CHECK(ctx.memory().copyout(name, oid).ok());
+      UserAddr old = ctx.scratch(32);
+      UserAddr old_length = ctx.scratch(8);
+      std::array<std::uint8_t, 8> length{};
+      base::store_le<std::uint64_t>(length, 0, 32);
+      CHECK(ctx.memory().copyout(old_length, length).ok());
+      SyscallResult result =
+          ctx.syscall(Sysno::Sysctl, {name.value(), 2, old.value(), old_length.value(), 0, 0});
+      error = result.error.has_value() ? static_cast<std::int64_t>(*result.error) : 0;
+      CHECK(ctx.memory().copyin(old_length, length).ok());
+      std::vector<std::uint8_t> bytes(base::load_le<std::uint64_t>(length, 0));
+      CHECK(ctx.memory().copyin(old, bytes).ok());
+      answer.assign(bytes.begin(), bytes.end());
+      return 0;
+    });
+    m.run_until_idle();
+    CHECK(error == 0);
+    CHECK(answer == std::string(row.expected) + '\0');
+  }
 }

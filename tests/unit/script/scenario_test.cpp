@@ -130,6 +130,30 @@ TEST_CASE("a program block keeps its text verbatim and owns the output after its
   CHECK(scenario.inputs[1].shell()->command == "spin &");
 }
 
+TEST_CASE("a program with file= is one line: no body, no end, and the next line is input again") {
+  auto scenario = parse_ok(
+      "program hello file=amd64/hello.s\n"
+      "% hello\n"
+      "  hello, world\n");
+  REQUIRE(scenario.inputs.size() == 2);
+  const auto& input = scenario.inputs[0];
+  REQUIRE(input.program() != nullptr);
+  CHECK(input.program()->header.find("file")->value == "amd64/hello.s");
+  CHECK(input.program()->lines.empty());
+  CHECK(input.program()->end_line == 1);
+  CHECK(input.first_index == 0);
+  CHECK(input.last_index == 0);
+  CHECK(input.expected.empty());
+  CHECK(scenario.inputs[1].shell()->command == "hello");
+  CHECK(scenario.inputs[1].expected == std::vector<std::string>{"hello, world"});
+}
+
+TEST_CASE("an end after a program with file= closes nothing") {
+  auto result = script::parse_scenario("t.scn", "program hello file=h.s\nend\n");
+  REQUIRE(result.is_error());
+  CHECK(result.error().format() == "t.scn:2:1: error: 'end' with no open 'program' block");
+}
+
 TEST_CASE("a word that merely starts with 'program' inside a block is program text") {
   auto scenario = parse_ok("program p\nprogrammed:\nend\n");
   REQUIRE(scenario.inputs.size() == 1);

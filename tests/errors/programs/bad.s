@@ -1,0 +1,3 @@
+# A source whose third line is not an amd64 instruction.
+	.text
+	frobnicate	%eax
