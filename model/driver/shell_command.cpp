@@ -116,6 +116,11 @@ int run_shell(const ShellOptions& options, std::FILE* in, std::FILE* out, std::F
   if (editor.editing()) std::fputs("Type 'help' for help; ^D leaves.\n", out);
   for (;;) {
     std::optional<std::string> line = editor.read_line("% ");
+    // libedit gives up the line it was editing when ^C arrives: a new prompt, not the end.
+    if (!line && g_host_interrupt.exchange(false)) {
+      std::fputs("\n", out);
+      continue;
+    }
     if (!line) break;
     if (*line == "help") {
       std::fputs(std::string(kShellHelpText).c_str(), out);
