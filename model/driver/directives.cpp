@@ -196,7 +196,7 @@ ScriptResult<void> do_run(Session& session, const Directive& directive, OutputLi
   }
   // until=idle: idle is the run_until's Blocked outcome (nothing left to run).
   bool exhausted = false;
-  sim::RunReport report = session.run_bounded([] { return false; }, exhausted);
+  sim::RunReport report = session.run_bounded([] { return false; }, Session::kWaitCpuSeconds, exhausted);
   if (exhausted) {
     out.emplace_back("(still running)");
   } else if (report.outcome != sim::RunOutcome::Blocked) {

@@ -163,20 +163,20 @@ void Session::run_until_prompt(OutputLines& out) {
   kern::Kernel& kernel = m_machine->kernel();
   kern::Tty* tty = kernel.tty(m_login->tty);
   PROCSIM_ASSERT(tty != nullptr);
-  const std::uint64_t budget = kLineCpuSeconds * kernel.hz();
   std::string text;
   sim::RunReport report;
   // A command that keeps the CPU busy without returning to the prompt gets the interrupt
   // character after the budget (as a user would press ^C), then SIGKILL after another.
   for (int attempt = 0;; ++attempt) {
-    std::uint64_t start = kernel.busy_ticks();
-    bool interrupted = false;
-    report = m_machine->engine().run_until(*m_machine, [&] {
+    bool exhausted = false;
+    bool asked = false;  // the user's own ^C (procsim shell)
+    auto prompt_or_interrupt = [&] {
       if (login_shell_waits()) return true;
-      interrupted = kernel.busy_ticks() - start > budget || (m_interrupt_poll && m_interrupt_poll());
-      return interrupted;
-    });
-    if (!interrupted || attempt == 2) break;
+      asked = m_interrupt_poll && m_interrupt_poll();
+      return asked;
+    };
+    report = run_bounded(prompt_or_interrupt, kLineCpuSeconds, exhausted);
+    if ((!exhausted && !asked) || attempt == 2) break;
     text += tty->take_output();
     text += "^C\n";
     interrupt_foreground(attempt == 0 ? kern::Sigint : kern::Sigkill);

@@ -89,10 +89,11 @@ script::ScriptResult<void> Session::system_call(const script::Input& input, Outp
   return {};
 }
 
-sim::RunReport Session::run_bounded(const std::function<bool()>& done, bool& cpu_exhausted) {
+sim::RunReport Session::run_bounded(const std::function<bool()>& done, std::uint64_t cpu_seconds,
+                                    bool& cpu_exhausted) {
   kern::Kernel& kernel = m_machine->kernel();
   const std::uint64_t start = kernel.busy_ticks();
-  const std::uint64_t budget = kWaitCpuSeconds * kernel.hz();
+  const std::uint64_t budget = cpu_seconds * kernel.hz();
   cpu_exhausted = false;
   return m_machine->engine().run_until(*m_machine, [&] {
     if (done()) return true;
@@ -107,7 +108,8 @@ void Session::finish_call(std::uint32_t pid_number, OutputLines& out) {
   auto pending = m_pending.find(pid_number);
   PROCSIM_ASSERT(pending != m_pending.end());
   bool exhausted = false;
-  sim::RunReport report = run_bounded([&] { return kernel.script_finished(pid); }, exhausted);
+  sim::RunReport report =
+      run_bounded([&] { return kernel.script_finished(pid); }, kWaitCpuSeconds, exhausted);
   collect_trace(out);
   if (report.outcome == sim::RunOutcome::Blocked || exhausted) {
     out.emplace_back(exhausted ? "(still running)" : "(blocked)");

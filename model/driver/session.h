@@ -54,11 +54,13 @@ class Session {
   // The CPU a typed line may use before the driver types the interrupt character for it (the
   // user's ^C), in seconds of busy simulated CPU; a second budget after it ends in SIGKILL.
   static constexpr std::uint64_t kLineCpuSeconds = 1;
-  // Runs the machine until `done` holds, but for at most kWaitCpuSeconds of busy simulated CPU:
-  // a program that computes for ever would otherwise keep a `run until=idle` or a scripted
-  // call's wait from ever ending. `cpu_exhausted` says whether the budget ended the run.
+  // Runs the machine until `done` holds, but for at most `cpu_seconds` of busy simulated CPU: a
+  // program that computes for ever would otherwise keep a wait from ever ending. Waits for a
+  // scripted call and `run until=idle` get kWaitCpuSeconds. `cpu_exhausted` says whether the
+  // budget ended the run.
   static constexpr std::uint64_t kWaitCpuSeconds = 2;
-  sim::RunReport run_bounded(const std::function<bool()>& done, bool& cpu_exhausted);
+  sim::RunReport run_bounded(const std::function<bool()>& done, std::uint64_t cpu_seconds,
+                             bool& cpu_exhausted);
   // Polled after every simulated tick while a line runs: true means the user pressed ^C, and
   // the foreground command is interrupted at once (procsim shell). Unset for scenario files.
   void set_interrupt_poll(std::function<bool()> poll) { m_interrupt_poll = std::move(poll); }
